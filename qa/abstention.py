@@ -1,0 +1,66 @@
+"""When to say "the documents do not answer this": the question names something the corpus lacks.
+
+Each rule is a reason a staffer can read: a period no document covers, a conference that is not in the
+corpus, a name the corpus never mentions, a term the corpus mentions but never for the period asked,
+or evidence too weak to trust.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from qa.metadata import DocumentMetadata
+from qa.normalize import fold
+from qa.query import Query, conference_number
+from qa.retrieval import Hit, period_match
+
+MIN_DENSE = 0.80
+"""Below this cosine (e5 scale) for the best passage, and with few question words found, evidence is weak."""
+MIN_COVERAGE = 0.5
+"""Share of the question's content words that the best passage must contain when the dense score is low."""
+
+
+@dataclass(frozen=True)
+class CorpusView:
+    """What abstention needs to know of the whole corpus: each document's metadata and folded text."""
+
+    metadata: Mapping[str, DocumentMetadata]
+    folded_text: Mapping[str, str]
+
+
+def _contains(folded_doc: str, anchor: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(anchor)}(?!\w)", folded_doc) is not None
+
+
+def abstain_reason(query: Query, hits: list[Hit], corpus: CorpusView, content_words: list[str]) -> str | None:
+    """A Vietnamese reason to abstain, or None when the best passages may answer the question."""
+    if not hits:
+        return "Không tìm thấy đoạn văn bản nào liên quan."
+    if query.periods and not query.comparison:
+        covered = [d for d, m in corpus.metadata.items() if period_match(query.periods, m, "") >= 1.0]
+        if not covered:
+            labels = ", ".join(p.label for p in query.periods)
+            return f"Kho văn bản không có văn bản nào về {labels}."
+    else:
+        covered = list(corpus.metadata)
+    if query.conference is not None:
+        numbers = {conference_number(fold(m.conference).lower()) for m in corpus.metadata.values()}
+        if query.conference not in numbers:
+            return f"Kho văn bản không có văn bản của Hội nghị lần thứ {query.conference}."
+    for anchor in query.anchors:
+        anywhere = [d for d, t in corpus.folded_text.items() if _contains(t, anchor)]
+        if not anywhere:
+            if " " in anchor:  # a name (Đà Nẵng) the corpus never mentions; a lone acronym may be a synonym
+                return f"Kho văn bản không đề cập đến \"{anchor}\"."
+            continue
+        if query.periods and not query.comparison and not set(anywhere) & set(covered):
+            labels = ", ".join(p.label for p in query.periods)
+            return f"Các văn bản về {labels} không đề cập đến \"{anchor.upper()}\"."
+    best = hits[0]
+    if best.dense < MIN_DENSE and content_words:
+        text = fold(best.chunk.index_text).lower()
+        found = sum(1 for w in content_words if _contains(text, w))
+        if found / len(content_words) < MIN_COVERAGE:
+            return "Không có đoạn văn bản nào trả lời đủ rõ câu hỏi này."
+    return None

@@ -1,0 +1,115 @@
+"""The extractive answer: the sentences of the retrieved passages that answer best, each with a
+citation marker [n] pointing at its passage, and the passages as cited evidence.
+
+No generative model ships offline, so the answer is made only of the documents' own sentences.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from qa.query import Query
+from qa.retrieval import Hit
+from qa.normalize import fold
+
+MAX_ANSWER_CHARS = 450
+MAX_SENTENCES = 3
+_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|$)")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Passage:
+    """A cited passage: the chunk, its document's metadata, and its place in the raw file."""
+
+    n: int
+    hit: Hit
+
+    def to_json(self) -> dict:
+        c, m = self.hit.chunk, self.hit.meta
+        period = m.period.to_json() if m and m.period else {"year": None, "quarter": None}
+        return {
+            "n": self.n, "doc": c.doc_id, "chunk_id": c.chunk_id, "start": c.start, "end": c.end,
+            "spans": [list(s) for s in c.spans], "text": c.full_text, "section": c.section,
+            "score": round(self.hit.score, 4),
+            "title": m.title if m else "", "number": m.number if m else "", "date": m.date if m else "",
+            "doc_type": m.doc_type if m else "", "period": period,
+        }
+
+
+@dataclass
+class Answer:
+    question: str
+    abstained: bool
+    text: str
+    passages: list[Passage]
+    reason: str = ""
+    """Why the system abstained (Vietnamese), empty otherwise."""
+    query: Query | None = field(default=None, repr=False)
+
+    def to_json(self, id: str | None = None) -> dict:
+        out: dict = {"id": id} if id is not None else {}
+        out.update({"question": self.question, "abstained": self.abstained, "answer": self.text,
+                    "passages": [p.to_json() for p in self.passages]})
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+def content_words(query: Query, df: Callable[[str], int], n_passages: int) -> list[str]:
+    """Folded question words that carry meaning here: rarer than in half of the passages."""
+    words = dict.fromkeys(_WORD.findall(query.folded))
+    return [w for w in words if not w.isdigit() and 0 < df(w) < max(2, n_passages // 2)]
+
+
+def _idf(df: int, n: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], int], n_passages: int) -> list[tuple[str, int]]:
+    """(sentence, passage number) pairs that cover the question's words best, in answer order."""
+    q_tokens = _WORD.findall(query.folded)
+    q_words = set(q_tokens)
+    q_bigrams = set(zip(q_tokens, q_tokens[1:]))
+    scored: list[tuple[float, int, int, str]] = []
+    for rank, p in enumerate(passages[:3]):
+        text = p.hit.chunk.full_text
+        for order, m in enumerate(_SENTENCE.finditer(text)):
+            sent = m.group().strip(" -+•\n")
+            if len(sent) < 15:
+                continue
+            words = _WORD.findall(fold(sent).lower())
+            overlap = {w for w in words if w in q_words}
+            if not overlap:
+                continue
+            bigrams = set(zip(words, words[1:])) & q_bigrams
+            score = sum(_idf(df(w), n_passages) for w in overlap) + 0.5 * len(bigrams)
+            score = score / (1 + 0.002 * len(sent)) - 0.35 * rank
+            scored.append((score, rank, order, sent))
+    scored.sort(key=lambda t: -t[0])
+    chosen: list[tuple[float, int, int, str]] = []
+    total = 0
+    for item in scored:
+        if len(chosen) == MAX_SENTENCES or (chosen and item[0] < 0.5 * chosen[0][0]):
+            break
+        if total + len(item[3]) > MAX_ANSWER_CHARS and chosen:
+            continue
+        chosen.append(item)
+        total += len(item[3])
+    chosen.sort(key=lambda t: (t[1], t[2]))
+    return [(s, passages[r].n) for _, r, _, s in chosen]
+
+
+def compose(query: Query, hits: list[Hit], reason: str | None, df: Callable[[str], int], n_passages: int) -> Answer:
+    passages = [Passage(i + 1, h) for i, h in enumerate(hits)]
+    if reason:
+        return Answer(query.text, True, f"Không tìm thấy câu trả lời trong các văn bản. {reason}",
+                      passages, reason, query)
+    sentences = best_sentences(query, passages, df, n_passages)
+    if not sentences and passages:
+        first = passages[0].hit.chunk.full_text
+        sentences = [(first[:MAX_ANSWER_CHARS].rsplit(" ", 1)[0] + "…" if len(first) > MAX_ANSWER_CHARS else first, 1)]
+    text = " ".join(f"{s} [{n}]" for s, n in sentences)
+    return Answer(query.text, False, text, passages, "", query)

@@ -1,0 +1,85 @@
+"""The library's front door: index documents, ask questions, list documents and chunks.
+
+The CLI and the app call only this (and the data classes it returns); it knows nothing of either.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from embeddings.models import Embedder, load_embedder
+from qa.abstention import CorpusView, abstain_reason
+from qa.answer import Answer, compose, content_words
+from qa.chunking import Chunk
+from qa.config import Settings
+from qa.documents import Document
+from qa.errors import VanbanError
+from qa.index import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
+from qa.normalize import fold
+from qa.query import understand
+from qa.retrieval import Filters, RetrievalConfig, Retriever
+
+
+class Assistant:
+    """One data directory's index, loaded lazily and reloaded after every change."""
+
+    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
+                 config: RetrievalConfig | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self._embedder = embedder
+        self.config = config or RetrievalConfig()
+        self._lock = threading.Lock()
+        self._state: tuple[Index, Retriever, CorpusView] | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings.model)
+        return self._embedder
+
+    def has_index(self) -> bool:
+        return current_generation(self.settings.home) is not None
+
+    def _loaded(self) -> tuple[Index, Retriever, CorpusView]:
+        with self._lock:
+            if self._state is None or self._state[0].gen_dir != current_generation(self.settings.home):
+                index = Index.load(self.settings)
+                if index.model != self.embedder.name:
+                    raise VanbanError(
+                        f"Chỉ mục dùng mô hình '{index.model}', khác mô hình đang chạy '{self.embedder.name}'.",
+                        f"The index uses model '{index.model}', not the running '{self.embedder.name}'.", exit_code=4)
+                corpus = CorpusView({d: doc.metadata for d, doc in index.documents.items()},
+                                    {d: fold(index.raw_text(d)).lower() for d in index.documents})
+                self._state = (index, Retriever(index, self.embedder, self.config), corpus)
+            return self._state
+
+    @property
+    def index(self) -> Index:
+        return self._loaded()[0]
+
+    def build(self, paths: Iterable[Path] = (), *, documents: Iterable[Document] = (), remove: Iterable[str] = (),
+              rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
+        builder = IndexBuilder(self.settings, self._embedder)
+        report = builder.update(paths, documents=documents, remove=remove, rebuild=rebuild, progress=progress)
+        if self._embedder is None and builder._embedder is not None:
+            self._embedder = builder._embedder
+        return report
+
+    def ask(self, question: str, k: int | None = None, filters: Filters | None = None) -> Answer:
+        """Answer a question from the documents, or abstain with a reason (raises VanbanError on bad input)."""
+        query = understand(question)
+        index, retriever, corpus = self._loaded()
+        hits = retriever.search(query, k or self.settings.top_k, filters)
+        df = index.lexical.document_frequency
+        n = len(index.chunks)
+        reason = abstain_reason(query, hits, corpus, content_words(query, df, n))
+        return compose(query, hits, reason, df, n)
+
+    def documents(self) -> list[IndexedDocument]:
+        return list(self.index.documents.values())
+
+    def chunks(self, doc: str | None = None) -> list[Chunk]:
+        if doc is not None and doc not in self.index.documents:
+            raise VanbanError(f"Không có văn bản '{doc}' trong chỉ mục.", f"No document '{doc}' in the index.")
+        return [c for c in self.index.chunks if doc is None or c.doc_id == doc]

@@ -1,0 +1,229 @@
+"""Split a normalised document along its own structure into chunks small enough to cite.
+
+Headings (I. / 1. / 2.1. / all-caps titles) open sections and make the section path; a section's
+paragraphs (bullets, annex items "(18).", body text) are packed into chunks of a few hundred to ~1,000
+characters, and a paragraph still too long is cut by langchain-text-splitters at sentence boundaries.
+A chunk is one contiguous range of the normalised text, so its raw-file spans come straight from the
+offset map; footnotes referenced inside it are attached with their own spans.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from qa.documents import Document
+from qa.normalize import Footnote, NormalizedText
+
+MAX_CHARS = 1000
+"""A chunk is closed before it would pass this length (footnotes not counted)."""
+MAX_WITH_NOTES = 1400
+"""Body plus attached footnotes stays under this, so a chunk is always short enough to cite."""
+MIN_CHARS = 250
+"""A section shorter than this is merged with the next sibling section rather than cited alone."""
+LABEL_CHARS = 90
+
+_HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"^(?:PHẦN\s+)?[IVXL]{1,5}\.\s+\S")),
+    (3, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),
+    (2, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
+    (2, re.compile(r"^\d{1,2}\.\s+\S")),
+)
+_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
+_SPLITTER = RecursiveCharacterTextSplitter(
+    chunk_size=MAX_CHARS,
+    chunk_overlap=0,
+    separators=["\n", ". ", "; ", ": ", ", ", " ", ""],
+    keep_separator="end",
+    strip_whitespace=True,
+)
+
+
+@dataclass
+class Chunk:
+    doc_id: str
+    chunk_id: str
+    text: str
+    """Normalised text of the chunk's own range of the document (headings of its section included
+    when it is the section's first chunk)."""
+    spans: list[tuple[int, int]]
+    """[start, end) offsets into the raw file text: body first, then attached footnotes."""
+    section: str
+    """Section path, e.g. "2. Một số nhiệm vụ trọng tâm quý II > 2.1. Làm tốt công tác xây dựng Đảng"."""
+    norm_range: tuple[int, int]
+    footnotes: list[Footnote] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return min(s for s, _ in self.spans)
+
+    @property
+    def end(self) -> int:
+        return max(e for _, e in self.spans)
+
+    @property
+    def full_text(self) -> str:
+        """The chunk as shown and cited: its text, then its footnotes."""
+        return "\n".join([self.text] * bool(self.text) + [f"[{f.label}] {f.text}" for f in self.footnotes])
+
+    @property
+    def index_text(self) -> str:
+        """What retrieval sees: the section path gives a short passage its context."""
+        return f"{self.section}\n{self.full_text}" if self.section else self.full_text
+
+    def to_json(self) -> dict:
+        return {
+            "doc": self.doc_id, "chunk_id": self.chunk_id, "start": self.start, "end": self.end,
+            "spans": [list(s) for s in self.spans], "section": self.section, "text": self.full_text,
+        }
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+    text: str
+    level: int | None
+    """Heading level (0 = all-caps title, 1 = roman, 2 = "1.", 3 = "2.1." ...), None for body text."""
+
+
+def heading_level(line: str) -> int | None:
+    """The heading level of a paragraph, or None when it is body text.
+
+    A numbered line is a heading only when it is short and holds no full sentence; a long numbered
+    paragraph ("1. Công tác xây dựng Đảng ... đạt kết quả tích cực. Hoạt động ...") is body text.
+    """
+    if len(line) > 220 or line.startswith(("-", "+", "•", "*", "(")):
+        return None
+    for level, pattern in _HEADING_PATTERNS:
+        if pattern.match(line):
+            rest = line.split(" ", 1)[1] if " " in line else ""
+            body = rest.rstrip(" .:")
+            return None if _SENTENCE_END.search(body) else level
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.85 and len(line) <= 160:
+        return 0
+    return None
+
+
+def paragraphs(norm: NormalizedText) -> Iterator[Paragraph]:
+    pos = 0
+    for line in norm.text.split("\n"):
+        if line.strip():
+            yield Paragraph(pos, pos + len(line), line, heading_level(line))
+        pos += len(line) + 1
+
+
+def _label(text: str) -> str:
+    text = text.strip().rstrip(":")
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _split_long(p: Paragraph) -> list[tuple[int, int]]:
+    """Sentence-aware pieces of an over-long paragraph, as ranges of the normalised text."""
+    ranges = []
+    cursor = 0
+    for piece in _SPLITTER.split_text(p.text):
+        at = p.text.find(piece, cursor)
+        if at < 0:  # the splitter never rewrites text; keep going defensively from the cursor
+            continue
+        ranges.append((p.start + at, p.start + at + len(piece)))
+        cursor = at + len(piece)
+    return ranges or [(p.start, p.end)]
+
+
+@dataclass
+class _Section:
+    path: list[str]
+    units: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def length(self) -> int:
+        return sum(e - s for s, e in self.units)
+
+
+def _sections(norm: NormalizedText) -> list[_Section]:
+    """Body ranges grouped by section; a heading's own line opens its section's first unit."""
+    stack: list[tuple[int, str]] = []
+    sections: list[_Section] = []
+    pending: list[Paragraph] = []  # headings not yet followed by body text
+    for p in paragraphs(norm):
+        if p.level is not None:
+            if not pending or pending[-1].level is None:
+                pending = []
+            pending.append(p)
+            while stack and stack[-1][0] >= p.level:
+                stack.pop()
+            stack.append((p.level, _label(p.text)))
+            continue
+        path = [label for _, label in stack]
+        if not sections or sections[-1].path != path or pending:
+            sections.append(_Section(path))
+        pieces = _split_long(p) if p.end - p.start > MAX_CHARS else [(p.start, p.end)]
+        if pending:
+            first_start = pending[0].start
+            pieces[0] = (first_start, pieces[0][1])
+            pending = []
+        sections[-1].units.extend(pieces)
+    if pending:  # headings at the very end: keep their text, attached to the last section
+        if sections:
+            sections[-1].units.append((pending[0].start, pending[-1].end))
+        else:
+            sections.append(_Section([], [(pending[0].start, pending[-1].end)]))
+    return sections
+
+
+def _pack(units: list[tuple[int, int]], notes_chars: Callable[[int, int], int]) -> list[tuple[int, int]]:
+    """Consecutive units joined into ranges of at most MAX_CHARS, counting the footnotes they carry
+    (a single longer unit stays whole)."""
+    packed: list[tuple[int, int]] = []
+    for s, e in units:
+        if packed and e - packed[-1][0] + notes_chars(packed[-1][0], e) <= MAX_CHARS:
+            packed[-1] = (packed[-1][0], e)
+        else:
+            packed.append((s, e))
+    return packed
+
+
+def chunk_document(doc: Document) -> list[Chunk]:
+    """The document's chunks in reading order, with spans into `doc.raw`."""
+    norm = doc.normalized
+    by_label = {f.label: f for f in norm.footnotes}
+    sections = _sections(norm)
+    merged: list[_Section] = []
+    for sec in sections:  # a tiny section joins the previous one under their common path
+        if merged and (merged[-1].length < MIN_CHARS or sec.length < MIN_CHARS // 2) \
+                and merged[-1].length + sec.length <= MAX_CHARS:
+            common = []
+            for a, b in zip(merged[-1].path, sec.path):
+                if a != b:
+                    break
+                common.append(a)
+            merged[-1] = _Section(common, merged[-1].units + sec.units)
+        else:
+            merged.append(sec)
+    def notes_in(a: int, b: int) -> list[Footnote]:
+        labels = [lab for pos, lab in norm.footnote_refs if a <= pos <= b and lab in by_label]
+        return [by_label[lab] for lab in dict.fromkeys(labels)]
+
+    chunks: list[Chunk] = []
+    referenced: set[str] = set()
+    for sec in merged:
+        for a, b in _pack(sec.units, lambda a, b: sum(len(f.text) + 5 for f in notes_in(a, b))):
+            notes, room = [], MAX_WITH_NOTES - (b - a)
+            for f in notes_in(a, b):  # a footnote that does not fit is left to a chunk of its own
+                if len(f.text) + 5 <= room:
+                    notes.append(f)
+                    room -= len(f.text) + 5
+            labels = [f.label for f in notes]
+            referenced.update(labels)
+            spans = norm.raw_spans(a, b) + [s for f in notes for s in f.spans]
+            chunks.append(Chunk(doc.id, f"{doc.id}#{len(chunks):03d}", norm.text[a:b], spans,
+                                " > ".join(sec.path), (a, b), notes))
+    for f in norm.footnotes:  # a footnote nobody references is still searchable on its own
+        if f.label not in referenced:
+            chunks.append(Chunk(doc.id, f"{doc.id}#{len(chunks):03d}", "", list(f.spans),
+                                "Chú thích", (0, 0), [f]))
+    return chunks

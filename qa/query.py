@@ -1,0 +1,97 @@
+"""What a question asks for, beyond its words: periods, document type, level, conference, comparison.
+
+Also the validation of a question typed by a user (empty, too long, only punctuation, not Vietnamese).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.errors import VanbanError
+from qa.metadata import Period, parse_periods
+from qa.normalize import fold, normalize_fragment
+
+MAX_QUESTION_CHARS = 1000
+
+_TYPE_WORDS = {
+    "nghi quyet": "Nghị quyết", "ket luan": "Kết luận", "bao cao": "Báo cáo",
+    "chi thi": "Chỉ thị", "ke hoach": "Kế hoạch",
+}
+_CITY = re.compile(r"\b(thanh pho|thanh uy|hai phong)\b")
+_DISTRICT = re.compile(r"\b(quan uy|dang bo quan|cap quan)\b")
+_COMPARE = re.compile(r"\b(so sanh|qua cac nam|qua cac quy|cac nam|so voi|bien dong|thay doi the nao|thay doi ra sao)\b")
+_CONFERENCE = re.compile(r"\blan thu\s+(\d{1,2}|[a-z]+(?: [a-z]+)?)")
+_NUMBER_WORDS = {
+    "nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
+    "chin": 9, "muoi": 10, "muoi mot": 11, "muoi hai": 12, "muoi ba": 13, "muoi bon": 14, "muoi lam": 15,
+    "muoi sau": 16, "muoi bay": 17, "muoi tam": 18, "muoi chin": 19, "hai muoi": 20,
+}
+_ENGLISH = frozenset("the is are was what which who whom when where why how does do did of and in to for "
+                     "with a an on by this that many much there please tell me about".split())
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    """The question, normalised (NFC, tone marks) but otherwise as typed."""
+    folded: str
+    periods: tuple[Period, ...] = ()
+    doc_types: frozenset[str] = frozenset()
+    level: str = ""
+    """"thành phố" or "quận" when the question says which level it is about."""
+    conference: int | None = None
+    comparison: bool = False
+    anchors: tuple[str, ...] = field(default=())
+    """Folded acronyms and proper names the answer must mention (GRDP, FDI, Đà Nẵng)."""
+
+
+def conference_number(folded: str) -> int | None:
+    """"lan thu 7" / "lan thu bay" / "lan thu muoi mot" -> 7 / 7 / 11."""
+    m = _CONFERENCE.search(folded)
+    if not m:
+        return None
+    word = m.group(1)
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word) or _NUMBER_WORDS.get(word.split()[0])
+
+
+def _anchors(text: str) -> tuple[str, ...]:
+    """Acronyms (FDI, GRDP) and multi-word proper names not at the start of the question (Đà Nẵng)."""
+    found: list[str] = []
+    for m in re.finditer(r"\b[A-ZĐ]{2,6}\b", text):
+        if not re.fullmatch(r"[IVXL]+", m.group()):
+            found.append(fold(m.group()).lower())
+    for m in re.finditer(r"(?<![.?!]\s)(?<!^)\b([A-ZĐ][a-zà-ỹđ]+(?:\s+[A-ZĐ][a-zà-ỹđ]+)+)", text):
+        found.append(fold(m.group(1)).lower())
+    return tuple(dict.fromkeys(found))
+
+
+def validate_question(question: str | None) -> str:
+    """The question stripped, or a VanbanError saying plainly what is wrong with it."""
+    q = (question or "").strip()
+    if not q:
+        raise VanbanError("Câu hỏi trống. Hãy nhập câu hỏi.", "The question is empty.")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise VanbanError(
+            f"Câu hỏi quá dài ({len(q):,} ký tự; tối đa {MAX_QUESTION_CHARS:,}). Hãy hỏi ngắn gọn hơn.",
+            f"The question is too long ({len(q):,} characters; at most {MAX_QUESTION_CHARS:,}).")
+    if not any(ch.isalnum() for ch in q):
+        raise VanbanError("Câu hỏi chỉ có dấu câu, không có chữ.", "The question has no words, only punctuation.")
+    words = re.findall(r"[a-z]+", q.lower())
+    if words and fold(q) == q and sum(w in _ENGLISH for w in words) >= max(2, len(words) // 3):
+        raise VanbanError("Hãy đặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu).",
+                          "Please ask in Vietnamese (with or without accents).")
+    return q
+
+
+def understand(question: str) -> Query:
+    text = normalize_fragment(validate_question(question))
+    folded = fold(text).lower()
+    types = frozenset(v for k, v in _TYPE_WORDS.items() if re.search(rf"\b{k}\b", folded))
+    district = bool(_DISTRICT.search(folded) or re.search(r"\bquận\b", text.lower()))
+    city = bool(_CITY.search(folded))
+    level = "quận" if district and not city else "thành phố" if city and not district else ""
+    return Query(text=text, folded=folded, periods=tuple(parse_periods(text)), doc_types=types, level=level,
+                 conference=conference_number(folded), comparison=bool(_COMPARE.search(folded)),
+                 anchors=_anchors(text))

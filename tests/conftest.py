@@ -1,0 +1,21 @@
+"""Shared fixtures: the seed documents, and the real default model loaded once per test run."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_documents():
+    from qa.documents import load_documents
+    result = load_documents([SEEDS])
+    assert not result.errors
+    return {d.id[:3]: d for d in result.documents}
