@@ -24,6 +24,9 @@ MAX_WITH_NOTES = 1400
 MIN_CHARS = 250
 """A section shorter than this is merged with the next sibling section rather than cited alone."""
 LABEL_CHARS = 90
+LABEL_LEVEL = 4
+"""Level of an unnumbered label line that titles the list after it."""
+_LIST_MARKERS = ("-", "+", "•", "*", "(")
 
 _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(r"^(?:PHẦN\s+)?[IVXL]{1,5}\.\s+\S")),
@@ -95,7 +98,7 @@ def heading_level(line: str) -> int | None:
     A numbered line is a heading only when it is short and holds no full sentence; a long numbered
     paragraph ("1. Công tác xây dựng Đảng ... đạt kết quả tích cực. Hoạt động ...") is body text.
     """
-    if len(line) > 220 or line.startswith(("-", "+", "•", "*", "(")):
+    if len(line) > 220 or line.startswith(_LIST_MARKERS):
         return None
     for level, pattern in _HEADING_PATTERNS:
         if pattern.match(line):
@@ -108,11 +111,21 @@ def heading_level(line: str) -> int | None:
     return None
 
 
+def _is_label(line: str, following: str) -> bool:
+    """A short unpunctuated line that introduces a list ("Nguyên nhân chủ quan" / "- ...") titles it."""
+    return (len(line) <= LABEL_CHARS and line[:1].isupper() and not line.rstrip().endswith((".", ";", ":", ",", "!", "?"))
+            and not line.startswith(_LIST_MARKERS) and following.startswith(_LIST_MARKERS))
+
+
 def paragraphs(norm: NormalizedText) -> Iterator[Paragraph]:
+    lines = norm.text.split("\n")
     pos = 0
-    for line in norm.text.split("\n"):
+    for i, line in enumerate(lines):
         if line.strip():
-            yield Paragraph(pos, pos + len(line), line, heading_level(line))
+            level = heading_level(line)
+            if level is None and i + 1 < len(lines) and _is_label(line, lines[i + 1]):
+                level = LABEL_LEVEL
+            yield Paragraph(pos, pos + len(line), line, level)
         pos += len(line) + 1
 
 

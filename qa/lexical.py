@@ -15,13 +15,23 @@ import numpy as np
 from qa.normalize import fold
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”'‘’…\n/]+|\s-\s")
 ACCENTED_WEIGHT = 0.5
 """Weight of the accented field next to the folded one, when the question carries accents."""
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased syllables and numbers; '_' is not a word character here."""
-    return [t for t in _TOKEN.findall(text.lower().replace("_", " "))]
+    """Lower-cased syllables and numbers, plus each pair of neighbouring syllables.
+
+    Most Vietnamese words are two syllables, and a pair ("chu quan", "han che") is far more specific
+    than its syllables ("quan" alone is quân, quan or quận once folded); pairs never cross punctuation.
+    """
+    tokens: list[str] = []
+    for piece in _PHRASE_BREAK.split(text.lower().replace("_", " ")):
+        words = _TOKEN.findall(piece)
+        tokens.extend(words)
+        tokens.extend(f"{a}_{b}" for a, b in zip(words, words[1:]))
+    return tokens
 
 
 def has_accents(text: str) -> bool:

@@ -27,12 +27,14 @@ class Fusion(str, Enum):
 @dataclass(frozen=True)
 class RetrievalConfig:
     fusion: Fusion = Fusion.WEIGHTED
-    dense_weight: float = 0.5
+    dense_weight: float = 0.3
     candidates: int = 60
     rrf_k: int = 60
-    period_boost: float = 0.3
+    period_boost: float = 0.4
     type_boost: float = 0.1
     level_boost: float = 0.1
+    comparison_floor: float = 0.5
+    """In a comparison, a period joins only if its best passage scores at least this share of the best."""
     near_copy: float = 0.75
     """Folded-token Jaccard above which a passage is a near-copy of one already chosen."""
 
@@ -171,7 +173,35 @@ class Retriever:
                 bonus += self.config.level_boost
             hits.append(Hit(c, float(fused[j] + bonus), float(dense[j]), float(lexical[j]), pm, meta))
         hits.sort(key=lambda h: -h.score)
+        if query.comparison:
+            hits = self._interleave_periods(query, hits)
         return self._diverse(hits, k)
+
+    def _interleave_periods(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        """For a comparison, take the best passage of each period in turn, so every period is heard.
+
+        Periods are the ones the question names, else each document's own; a period whose best
+        passage is much weaker than the overall best is left out rather than filled with a weak match.
+        """
+        groups: dict[object, list[Hit]] = {}
+        for h in hits:
+            if query.periods:
+                keys = [p for p in query.periods if period_match((p,), h.meta, h.chunk.section) >= 1.0]
+            else:
+                keys = [h.chunk.doc_id]
+            for key in keys[:1]:
+                groups.setdefault(key, []).append(h)
+        if len(groups) < 2:
+            return hits
+        floor = self.config.comparison_floor * hits[0].score
+        queues = [g for g in groups.values() if g[0].score >= floor]
+        ordered: list[Hit] = []
+        while any(queues):
+            for q in queues:
+                if q:
+                    ordered.append(q.pop(0))
+        seen = {id(h) for h in ordered}
+        return ordered + [h for h in hits if id(h) not in seen]
 
     def _diverse(self, hits: list[Hit], k: int) -> list[Hit]:
         chosen: list[Hit] = []
