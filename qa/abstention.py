@@ -19,6 +19,9 @@ MIN_DENSE = 0.80
 """Below this cosine (e5 scale) for the best passage, and with few question words found, evidence is weak."""
 MIN_COVERAGE = 0.5
 """Share of the question's content words that the best passage must contain when the dense score is low."""
+MIN_PERIOD_TOPIC = 0.4
+"""The best passage of the period asked about must score at least this share of the best lexical score
+over all periods: otherwise the topic is discussed, but never for that period."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,11 @@ def _contains(folded_doc: str, anchor: str) -> bool:
 
 
 def abstain_reason(query: Query, hits: list[Hit], corpus: CorpusView, content_words: list[str]) -> str | None:
-    """A Vietnamese reason to abstain, or None when the best passages may answer the question."""
+    """A Vietnamese reason to abstain, or None when the best passages may answer the question.
+
+    `hits` are the best candidates, best first (more than the k shown, so that the best passage of
+    the period asked about can be compared with the best overall).
+    """
     if not hits:
         return "Không tìm thấy đoạn văn bản nào liên quan."
     if query.periods and not query.comparison:
@@ -57,6 +64,12 @@ def abstain_reason(query: Query, hits: list[Hit], corpus: CorpusView, content_wo
         if query.periods and not query.comparison and not set(anywhere) & set(covered):
             labels = ", ".join(p.label for p in query.periods)
             return f"Các văn bản về {labels} không đề cập đến \"{anchor.upper()}\"."
+    if query.periods and not query.comparison:
+        in_period = [h for h in hits if h.period_match >= 1.0]
+        best_lexical = max(h.lexical for h in hits)
+        if not in_period or max(h.lexical for h in in_period) < MIN_PERIOD_TOPIC * best_lexical:
+            labels = ", ".join(p.label for p in query.periods)
+            return f"Các văn bản về {labels} không đề cập đến nội dung được hỏi."
     best = hits[0]
     if best.dense < MIN_DENSE and content_words:
         text = fold(best.chunk.index_text).lower()

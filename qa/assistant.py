@@ -21,6 +21,10 @@ from qa.query import understand
 from qa.retrieval import Filters, RetrievalConfig, Retriever
 
 
+ABSTENTION_DEPTH = 30
+"""Candidates the abstention rules look at, beyond the k passages shown."""
+
+
 class Assistant:
     """One data directory's index, loaded lazily and reloaded after every change."""
 
@@ -70,11 +74,12 @@ class Assistant:
         """Answer a question from the documents, or abstain with a reason (raises VanbanError on bad input)."""
         query = understand(question)
         index, retriever, corpus = self._loaded()
-        hits = retriever.search(query, k or self.settings.top_k, filters)
+        k = k or self.settings.top_k
+        hits = retriever.search(query, max(k, ABSTENTION_DEPTH), filters)
         df = index.lexical.document_frequency
         n = len(index.chunks)
         reason = abstain_reason(query, hits, corpus, content_words(query, df, n))
-        return compose(query, hits, reason, df, n)
+        return compose(query, hits[:k], reason, df, n)
 
     def documents(self) -> list[IndexedDocument]:
         return list(self.index.documents.values())

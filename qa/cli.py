@@ -121,7 +121,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                                "error_en": exc.en}, EXIT_PARTIAL
             _print_json(out) if args.json else print(out)
         return status
-    if not args.question:
+    if args.question is None:
         raise VanbanError("Hãy nhập câu hỏi, ví dụ: vanban ask \"chỉ tiêu giao quân năm 2022\"",
                           "Give a question, e.g. vanban ask \"chỉ tiêu giao quân năm 2022\"")
     answer = assistant.ask(args.question, args.top_k, filters)

@@ -1,0 +1,140 @@
+"""Which words of a passage a question matched (accent-insensitive), and the passage as escaped HTML with
+those words marked: what the app shows so a staffer sees at a glance why a passage was cited.
+
+Matching is word by word on offsets of the text itself, so a range always covers whole words of the
+original. A question word typed without accents ("giao quan") matches every accented form ("giao quân",
+"giao quận"); a word typed with accents ("quân") matches only that word, or the same word written without
+accents (the accent-stripped OCR file), so "giao quân" does not light up every "quận". Function words
+("của", "các", "năm", one-letter words) are marked only next to a matched content word, where they are
+part of the phrase ("năm 2022"), not on their own all over the passage.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from qa.normalize import canonical_tones, fold
+
+_WORD = re.compile(r"\w+")
+_PHRASE_GAP = re.compile(r"[ \t\u00a0/\-–]{1,3}")
+"""What may separate two words of one marked phrase: "giao quân", "quý I/2022", "2021-2025"."""
+
+WEAK_WORDS = frozenset(
+    """là và của các những có được trong cho với về tại theo thì này đó để đến từ một như gì nào bao nhiêu
+    sao thế không hay hoặc ra ở khi đã sẽ đang cũng bị do mà vào nêu hãy biết năm quý tháng ngày nội dung
+    vấn đề việc""".split()
+)
+"""Words too common in these documents to mark alone (accented, lower case)."""
+_WEAK_FOLDED = frozenset(fold(w) for w in WEAK_WORDS)
+
+_HTML_EXTRA = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
+
+
+def _key(word: str) -> str:
+    """One spelling per word: NFC, one tone-mark placement (hoà = hòa), lower case."""
+    return canonical_tones(unicodedata.normalize("NFC", word)).lower()
+
+
+class _QuestionWord:
+    __slots__ = ("key", "folded", "accented", "weak")
+
+    def __init__(self, word: str) -> None:
+        self.key = _key(word)
+        self.folded = fold(self.key)
+        self.accented = self.key != self.folded
+        if self.accented:
+            self.weak = self.key in WEAK_WORDS or len(self.key) == 1
+        else:
+            self.weak = self.folded in _WEAK_FOLDED or len(self.folded) == 1
+
+    def matches(self, key: str, folded: str) -> bool:
+        if folded != self.folded:
+            return False
+        # A word typed with accents means that word; the text's own word may still lack accents (OCR).
+        return not self.accented or key == self.key or key == folded
+
+
+def match_ranges(text: str, question: str) -> list[tuple[int, int]]:
+    """[start, end) ranges of `text` that the question's words match, merged into phrases, in order."""
+    words: dict[str, _QuestionWord] = {}
+    for w in _WORD.findall(question):
+        qw = _QuestionWord(w)
+        words.setdefault(qw.key, qw)
+    if not words:
+        return []
+    by_fold: dict[str, list[_QuestionWord]] = {}
+    for qw in words.values():
+        by_fold.setdefault(qw.folded, []).append(qw)
+
+    tokens = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    state: list[int] = []  # 0 no match, 1 weak match, 2 strong match
+    for s, e in tokens:
+        key = _key(text[s:e])
+        folded = fold(key)
+        hits = [qw for qw in by_fold.get(folded, ()) if qw.matches(key, folded)]
+        state.append(0 if not hits else 1 if all(qw.weak for qw in hits) else 2)
+
+    def joined(i: int, j: int) -> bool:
+        """Tokens i < j = i + 1 touch: only a short gap of spaces or a slash/dash between them."""
+        return _PHRASE_GAP.fullmatch(text, tokens[i][1], tokens[j][0]) is not None
+
+    kept = [st == 2 for st in state]
+    changed = True
+    while changed:  # a weak word joins a phrase next to a kept word; chains ("của các") grow one step a pass
+        changed = False
+        for i, st in enumerate(state):
+            if st == 1 and not kept[i] and (
+                (i > 0 and kept[i - 1] and joined(i - 1, i))
+                or (i + 1 < len(tokens) and kept[i + 1] and joined(i, i + 1))
+            ):
+                kept[i] = changed = True
+
+    ranges: list[tuple[int, int]] = []
+    for i, (s, e) in enumerate(tokens):
+        if not kept[i]:
+            continue
+        if ranges and i > 0 and kept[i - 1] and joined(i - 1, i):
+            ranges[-1] = (ranges[-1][0], e)
+        else:
+            ranges.append((s, e))
+    return ranges
+
+
+def escape_html(text: str) -> str:
+    """Text as inert HTML: html.escape plus the template characters ({ } $ `) some renderers evaluate."""
+    return html.escape(text, quote=True).translate(_HTML_EXTRA)
+
+
+def merge_ranges(ranges: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Sorted, clipped to [0, length], overlapping or touching ranges merged, empty ones dropped."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted((max(0, int(s)), min(length, int(e))) for s, e in ranges):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def mark_html(text: str, ranges: Iterable[tuple[int, int]], *, css_class: str = "",
+              first_id: str = "") -> str:
+    """`text` as escaped HTML with each range wrapped in <mark>; `first_id` goes on the first mark."""
+    parts: list[str] = []
+    at = 0
+    cls = f' class="{escape_html(css_class)}"' if css_class else ""
+    for n, (s, e) in enumerate(merge_ranges(ranges, len(text))):
+        ident = f' id="{escape_html(first_id)}"' if first_id and n == 0 else ""
+        parts.append(escape_html(text[at:s]))
+        parts.append(f"<mark{cls}{ident}>{escape_html(text[s:e])}</mark>")
+        at = e
+    parts.append(escape_html(text[at:]))
+    return "".join(parts)
+
+
+def highlight_html(text: str, question: str, *, css_class: str = "") -> str:
+    """The passage as escaped HTML with the question's words marked."""
+    return mark_html(text, match_ranges(text, question), css_class=css_class)

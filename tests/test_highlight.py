@@ -1,0 +1,94 @@
+"""Accent-insensitive highlighting of a question's words in a passage, and its escaped HTML."""
+from __future__ import annotations
+
+import pytest
+
+from qa.highlight import escape_html, highlight_html, mark_html, match_ranges, merge_ranges
+
+
+def marked(text: str, question: str) -> list[str]:
+    return [text[s:e] for s, e in match_ranges(text, question)]
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "expected"),
+    [
+        # typed without accents: matches the accented words, as one phrase
+        ("- (18). Hoàn thành 100% chỉ tiêu giao quân năm 2022.", "giao quan",
+         ["giao quân"]),
+        ("- (18). Hoàn thành 100% chỉ tiêu giao quân năm 2022.", "chi tieu giao quan nam 2022",
+         ["chỉ tiêu giao quân năm 2022"]),
+        # typed with accents: the same question
+        ("- (18). Hoàn thành 100% chỉ tiêu giao quân năm 2022.", "chỉ tiêu giao quân năm 2022",
+         ["chỉ tiêu giao quân năm 2022"]),
+        # an accented question word means that word, not every word that folds the same way
+        ("Quận ủy chỉ đạo công tác giao quân.", "giao quân của quân đội", ["giao quân"]),
+        ("Quận ủy chỉ đạo công tác giao quân.", "giao quan", ["Quận", "giao quân"]),
+        # ... but still matches the accent-stripped OCR text
+        ("Ket luan Hoi nghi Thanh uy lan thu 11", "Kết luận hội nghị thành ủy lần thứ 11",
+         ["Ket luan Hoi nghi Thanh uy lan thu 11"]),
+        # case and old tone-mark placement do not matter
+        ("Thành uỷ Hải Phòng", "thành ủy", ["Thành uỷ"]),
+        ("KẾT LUẬN CỦA THÀNH ỦY", "ket luan", ["KẾT LUẬN"]),
+        # function words and one-letter words are marked only as part of a phrase
+        ("Năm 2021 tăng trưởng; năm 2022 giao quân.", "chỉ tiêu năm 2022", ["năm 2022"]),
+        ("các chỉ tiêu của các quận", "các chỉ tiêu", ["các chỉ tiêu"]),
+        ("nhiệm vụ quý I/2022 và quý II", "quý I/2022", ["quý I/2022"]),
+        ("đầu tư công và các dự án", "dau tu cong", ["đầu tư công"]),
+        # nothing to mark
+        ("Hoàn thành 100% chỉ tiêu giao quân.", "giá vàng", []),
+        ("Hoàn thành chỉ tiêu.", "", []),
+        ("Hoàn thành chỉ tiêu.", "của các và", []),
+        ("", "giao quân", []),
+        # partial words are never marked
+        ("giaothông quânsự", "giao quân", []),
+    ],
+)
+def test_match_ranges(text: str, question: str, expected: list[str]) -> None:
+    assert marked(text, question) == expected
+
+
+def test_ranges_are_offsets_into_the_original_text() -> None:
+    text = "Đảng bộ thành phố: chỉ tiêu giao quân năm 2022 đạt 100%."
+    for s, e in match_ranges(text, "dang bo giao quan"):
+        assert text[s:e] in {"Đảng bộ", "giao quân"}
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "expected"),
+    [
+        ("chỉ tiêu giao quân", "giao quan", "chỉ tiêu <mark>giao quân</mark>"),
+        # HTML in a document comes out as text, marks or not
+        ("<script>window.__pwned=1</script> giao quân", "giao quan",
+         "&lt;script&gt;window.__pwned=1&lt;/script&gt; <mark>giao quân</mark>"),
+        ('<img src=x onerror="alert(1)">', "img", '&lt;<mark>img</mark> src=x onerror=&quot;alert(1)&quot;&gt;'),
+        # template syntax of HTML renderers stays inert too
+        ("${window.__pwned=1} {{constructor}} `quân`", "quan",
+         "&#36;&#123;window.__pwned=1&#125; &#123;&#123;constructor&#125;&#125; &#96;<mark>quân</mark>&#96;"),
+        ("A & B", "", "A &amp; B"),
+    ],
+)
+def test_highlight_html(text: str, question: str, expected: str) -> None:
+    assert highlight_html(text, question) == expected
+
+
+@pytest.mark.parametrize(
+    ("ranges", "expected"),
+    [
+        ([(5, 8), (0, 2), (1, 3)], [(0, 3), (5, 8)]),
+        ([(0, 2), (2, 4)], [(0, 4)]),
+        ([(-3, 2), (8, 99), (4, 4)], [(0, 2), (8, 10)]),
+        ([], []),
+    ],
+)
+def test_merge_ranges(ranges: list[tuple[int, int]], expected: list[tuple[int, int]]) -> None:
+    assert merge_ranges(ranges, 10) == expected
+
+
+def test_mark_html_class_and_first_id() -> None:
+    out = mark_html("abc<def>ghi", [(6, 9), (0, 1)], css_class="cited", first_id="first")
+    assert out == '<mark class="cited" id="first">a</mark>bc&lt;de<mark class="cited">f&gt;g</mark>hi'
+
+
+def test_escape_html_quotes() -> None:
+    assert escape_html("\"'<>&") == "&quot;&#x27;&lt;&gt;&amp;"

@@ -1,0 +1,128 @@
+"""Indexing with a fast fake embedder: incremental updates, duplicates, removal, crash safety, bad files."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.assistant import Assistant
+from qa.config import Settings
+from qa.documents import load_documents
+from qa.errors import VanbanError
+from qa.index import Index, IndexBuilder, current_generation
+from tests.fakes import HashEmbedder
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for f in sorted(SEEDS.glob("*.txt"))[:3]:
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home", model="fake-hash")
+
+
+def test_reindexing_unchanged_documents_embeds_nothing_and_adding_one_embeds_only_its_chunks(corpus, settings):
+    embedder = HashEmbedder()
+    first = IndexBuilder(settings, embedder).update([corpus])
+    assert first.new and first.embedded == first.chunks == embedder.calls > 0
+    again = IndexBuilder(settings, embedder).update([corpus])
+    assert again.embedded == 0 and sorted(again.unchanged) == sorted(first.new) and not again.new
+    assert embedder.calls == first.chunks
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[3], corpus)
+    added = IndexBuilder(settings, embedder).update([corpus])
+    index = Index.load(settings)
+    new_chunks = [c for c in index.chunks if c.doc_id == added.new[0]]
+    assert added.new == [sorted(SEEDS.glob("*.txt"))[3].name]
+    assert added.embedded == len(new_chunks) == embedder.calls - first.chunks
+
+
+def test_same_content_under_another_name_is_indexed_once(corpus, settings, tmp_path):
+    embedder = HashEmbedder()
+    IndexBuilder(settings, embedder).update([corpus])
+    twin = tmp_path / "ban_sao.txt"
+    shutil.copy(sorted(corpus.glob("*.txt"))[0], twin)
+    report = IndexBuilder(settings, embedder).update([twin])
+    assert report.duplicates == [("ban_sao.txt", sorted(corpus.glob("*.txt"))[0].name)]
+    assert "ban_sao.txt" not in Index.load(settings).documents
+
+
+def test_a_file_deleted_from_the_folder_is_removed_and_remove_works(corpus, settings):
+    embedder = HashEmbedder()
+    IndexBuilder(settings, embedder).update([corpus])
+    gone = sorted(corpus.glob("*.txt"))[0]
+    gone.unlink()
+    report = IndexBuilder(settings, embedder).update([corpus])
+    assert report.removed == [gone.name]
+    other = sorted(corpus.glob("*.txt"))[0].name
+    IndexBuilder(settings, embedder).update(remove=[other])
+    assert set(Index.load(settings).documents) == {f.name for f in corpus.glob("*.txt")} - {other}
+    with pytest.raises(VanbanError):
+        IndexBuilder(settings, embedder).update(remove=["khong-co.txt"])
+
+
+def test_a_crash_while_writing_leaves_the_previous_index_usable(corpus, settings, monkeypatch):
+    embedder = HashEmbedder()
+    IndexBuilder(settings, embedder).update([corpus])
+    before = current_generation(settings.home)
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[4], corpus)
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed while writing")
+
+    monkeypatch.setattr("qa.index._write_text_atomic", crash)
+    with pytest.raises(KeyboardInterrupt):
+        IndexBuilder(settings, embedder).update([corpus])
+    monkeypatch.undo()
+    assert current_generation(settings.home) == before
+    answer = Assistant(settings, embedder=embedder).ask("chỉ tiêu giao quân năm 2022")
+    assert answer.passages
+    done = IndexBuilder(settings, embedder).update([corpus])
+    assert done.new == [sorted(SEEDS.glob("*.txt"))[4].name]
+
+
+def test_asking_with_another_model_than_the_index_was_built_with_is_a_clear_error(corpus, settings):
+    IndexBuilder(settings, HashEmbedder()).update([corpus])
+    other = Settings(home=settings.home, model="another-model")
+    with pytest.raises(VanbanError) as err:
+        Assistant(other, embedder=HashEmbedder("another-model")).ask("chỉ tiêu giao quân")
+    assert "--rebuild" in err.value.vi
+
+
+def test_no_index_yet_is_a_clear_error(settings):
+    with pytest.raises(VanbanError) as err:
+        Assistant(settings, embedder=HashEmbedder()).ask("chỉ tiêu giao quân")
+    assert "vanban index" in err.value.vi and err.value.exit_code == 3
+
+
+def test_bad_files_are_reported_by_name_and_the_rest_still_load(tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], folder / "good.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "legacy.txt").write_bytes("Nghì quyêt nãm 2022 à é".encode("cp1252"))
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n")
+    result = load_documents([folder, tmp_path / "missing.txt"])
+    assert [d.id for d in result.documents] == ["good.txt"]
+    reasons = {e.path.name: e.reason_en for e in result.errors}
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["legacy.txt"]
+    assert "no such file" in reasons["missing.txt"]
+    assert "image.png" not in reasons  # a folder lists only the formats it supports
+
+
+def test_an_unsupported_file_named_directly_is_refused(tmp_path):
+    path = tmp_path / "scan.png"
+    path.write_bytes(b"\x89PNG\r\n")
+    (err,) = load_documents([path]).errors
+    assert "not supported" in err.reason_en and "scan.png" in str(err)
