@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as _Date
 from functools import lru_cache
+from qa.normalize import fold
 
 __all__ = ["DocumentMetadata", "Period", "extract_metadata", "parse_periods"]
 
@@ -77,22 +78,6 @@ class Period:
 # ---------------------------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    if ch == "đ":
-        return "d"
-    if ch == "Đ":
-        return "D"
-    base = unicodedata.normalize("NFD", ch)[:1]
-    return base if base and not unicodedata.combining(base) else ch
-
-
-# TODO(merge): use qa.normalize.fold
-def _fold(text: str) -> str:
-    """Accents dropped, đ -> d, one character for one character (offsets stay valid)."""
-    return "".join(_fold_char(c) for c in text)
-
-
-@lru_cache(maxsize=4096)
 def _lower_char(ch: str) -> str:
     low = ch.lower()
     return low if len(low) == 1 else ch
@@ -100,7 +85,7 @@ def _lower_char(ch: str) -> str:
 
 def _key(text: str) -> str:
     """Folded and lower-cased, same length as `text`: what every pattern below is matched against."""
-    return "".join(_lower_char(_fold_char(c)) for c in text)
+    return "".join(_lower_char(c) for c in fold(text))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,212 @@
+"""qa's data classes as the app shows them: HTML fragments, Markdown for export, table rows.
+
+Everything that came from a document or a user goes through `escape_html` (or `mark_html`, which escapes)
+before it is put into HTML; the only markup here is this module's own.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from qa.answer import Answer, Passage
+from qa.highlight import escape_html, mark_html, match_ranges
+from qa.index import IndexedDocument
+
+NOT_AN_ANSWER = "Đoạn gần nhất — không phải câu trả lời"
+_MARKER = re.compile(r"\[(\d{1,2})\](?=\s|$)")
+"""A citation marker as `compose` writes it: "[n]" after a sentence, then a space or the end."""
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+TABLE_HEADERS = ["Tệp", "Tiêu đề", "Loại", "Số hiệu", "Ngày", "Kỳ", "Số đoạn"]
+
+
+def vi_date(iso: str) -> str:
+    """"2021-12-20" -> "20/12/2021" (as the documents write dates); anything else unchanged."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else (iso or "")
+
+
+def period_label(p: Passage) -> str:
+    meta = p.hit.meta
+    if meta is not None and meta.period is not None:
+        return meta.period.label
+    period = p.to_json()["period"]
+    if period.get("year") and period.get("quarter"):
+        return f"quý {_ROMAN[period['quarter']]}/{period['year']}"
+    return f"năm {period['year']}" if period.get("year") else ""
+
+
+def passage_record(p: Passage) -> dict:
+    """What the app keeps of a cited passage between events (JSON-safe): the CLI's JSON plus the period label."""
+    out = p.to_json()
+    out["period_label"] = period_label(p)
+    return out
+
+
+def answer_record(answer: Answer) -> dict:
+    return {"question": answer.question, "abstained": answer.abstained, "text": answer.text,
+            "reason": answer.reason, "passages": [passage_record(p) for p in answer.passages]}
+
+
+def cited_numbers(text: str, count: int) -> list[int]:
+    """Passage numbers the answer text cites, in order of first mention."""
+    seen = dict.fromkeys(int(m.group(1)) for m in _MARKER.finditer(text))
+    return [n for n in seen if 1 <= n <= count]
+
+
+def _answer_text_html(text: str, count: int) -> str:
+    parts: list[str] = []
+    at = 0
+    for m in _MARKER.finditer(text):
+        n = int(m.group(1))
+        if not 1 <= n <= count:
+            continue
+        parts.append(escape_html(text[at:m.start()]))
+        parts.append(f'<button type="button" class="vb-cite" data-n="{n}" '
+                     f'title="Xem đoạn trích dẫn [{n}]">[{n}]</button>')
+        at = m.end()
+    parts.append(escape_html(text[at:]))
+    return "".join(parts)
+
+
+def _meta_line(rec: dict) -> str:
+    items = []
+    if rec["number"]:
+        items.append(f"Số <b>{escape_html(rec['number'])}</b>")
+    if rec["date"]:
+        items.append(f"Ngày {escape_html(vi_date(rec['date']))}")
+    if rec.get("period_label"):
+        items.append(f"Kỳ: {escape_html(rec['period_label'])}")
+    items.append(f'<span class="vb-file">{escape_html(rec["doc"])}</span>')
+    return "".join(f"<span>{i}</span>" for i in items)
+
+
+def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
+    """One cited passage: document, number, date, period, section, the passage with the question's words
+    marked, the score, and the button that opens the document at this place."""
+    n = rec["n"]
+    title = rec["title"] or rec["doc"]
+    label = f'<div class="vb-not-answer">{NOT_AN_ANSWER}</div>' if closest else ""
+    section = (f'<div class="vb-section"><span class="vb-k">Mục:</span> {escape_html(rec["section"])}</div>'
+               if rec["section"] else "")
+    passage = mark_html(rec["text"], match_ranges(rec["text"], question))
+    score = f"{rec['score']:.3f}".replace(".", ",")
+    return (
+        f'<article class="vb-card{" vb-closest" if closest else ""}" id="vb-card-{n}" data-n="{n}" '
+        f'data-doc="{escape_html(rec["doc"])}">'
+        f"{label}"
+        f'<header class="vb-card-head"><span class="vb-n">[{n}]</span>'
+        f'<span class="vb-title">{escape_html(title)}</span></header>'
+        f'<div class="vb-meta">{_meta_line(rec)}</div>'
+        f"{section}"
+        f'<blockquote class="vb-passage">{passage}</blockquote>'
+        f'<footer class="vb-card-foot"><span class="vb-score" title="Điểm phù hợp của đoạn với câu hỏi">'
+        f"Điểm phù hợp: {score}</span>"
+        f'<span class="vb-pos">ký tự {rec["start"]}–{rec["end"]}</span>'
+        f'<button type="button" class="vb-open" data-n="{n}">Xem trong văn bản</button></footer>'
+        f"</article>"
+    )
+
+
+def answer_html(record: dict) -> str:
+    """The answer (or the plain statement that there is none) and the passages under it."""
+    passages = record["passages"]
+    if record["abstained"]:
+        head = (
+            '<section class="vb-answer vb-abstain" role="status">'
+            '<div class="vb-answer-label">Không tìm thấy câu trả lời</div>'
+            f'<p class="vb-answer-text">{escape_html(record["text"])}</p></section>'
+        )
+        title = f"{NOT_AN_ANSWER} ({len(passages)})" if passages else ""
+    else:
+        head = (
+            '<section class="vb-answer" role="status"><div class="vb-answer-label">Trả lời</div>'
+            f'<p class="vb-answer-text">{_answer_text_html(record["text"], len(passages))}</p>'
+            '<p class="vb-answer-note">Câu trả lời trích nguyên văn từ văn bản; bấm [n] để xem nguồn.</p>'
+            "</section>"
+        )
+        title = f"Nguồn trích dẫn ({len(passages)} đoạn)" if passages else ""
+    cards = "".join(passage_card(p, record["question"], closest=record["abstained"]) for p in passages)
+    heading = f'<h3 class="vb-sources-title">{title}</h3>' if title else ""
+    return f'<div class="vb-result">{head}{heading}{cards}</div>'
+
+
+def message_html(text: str, *, kind: str = "error") -> str:
+    """A message in the answer area: "error" for a question the system cannot take, "info" otherwise."""
+    label = {"error": "Chưa hỏi được", "info": ""}.get(kind, "")
+    head = f'<div class="vb-answer-label">{label}</div>' if label else ""
+    return f'<section class="vb-message vb-{kind}" role="alert">{head}<p>{escape_html(text)}</p></section>'
+
+
+def welcome_html(documents: int, chunks: int) -> str:
+    return (
+        '<section class="vb-welcome">'
+        "<p><b>Đặt câu hỏi về nội dung các văn bản</b> — nghị quyết, kết luận, báo cáo của Thành ủy và các "
+        "quận ủy Hải Phòng. Có thể gõ có dấu hoặc không dấu.</p>"
+        "<p>Câu trả lời được trích <b>nguyên văn</b> từ văn bản, kèm số hiệu, ngày, mục và vị trí chính xác; "
+        "bấm <b>Xem trong văn bản</b> để đọc đoạn trích trong toàn văn. Khi văn bản không có câu trả lời, "
+        "hệ thống nói rõ điều đó.</p>"
+        f'<p class="vb-subtle">Đang tra cứu {documents} văn bản ({chunks} đoạn).</p>'
+        "</section>"
+    )
+
+
+def source_html(rec: dict, raw: str) -> str:
+    """The whole document as indexed, with the passage's raw spans marked (the first one gets an id to
+    scroll to)."""
+    title = rec["title"] or rec["doc"]
+    if not raw:
+        body = '<p class="vb-subtle">Văn bản này không còn trong chỉ mục.</p>'
+    else:
+        spans = [(int(s), int(e)) for s, e in rec["spans"]]
+        body = (f'<div class="vb-source-text" tabindex="0">'
+                f'{mark_html(raw, spans, css_class="vb-cited", first_id="vb-cited-first")}</div>')
+    return (
+        f'<div class="vb-source" data-doc="{escape_html(rec["doc"])}" data-n="{rec["n"]}">'
+        f'<div class="vb-source-head"><span class="vb-n">[{rec["n"]}]</span> '
+        f'<span class="vb-title">{escape_html(title)}</span></div>'
+        f'<div class="vb-meta">{_meta_line(rec)}</div>'
+        f'<div class="vb-section"><span class="vb-k">Đoạn được trích:</span> ký tự {rec["start"]}–{rec["end"]}'
+        f'{" · " + escape_html(rec["section"]) if rec["section"] else ""}</div>'
+        f"{body}</div>"
+    )
+
+
+def answer_markdown(record: dict) -> str:
+    """The answer and its citations as Markdown, to paste into a report or a message."""
+    passages = record["passages"]
+    lines = ["## Hỏi đáp văn bản", "", f"**Câu hỏi:** {record['question']}", ""]
+    if record["abstained"]:
+        lines += [f"**Kết quả:** {record['text']}", ""]
+        shown, heading = passages, f"**{NOT_AN_ANSWER}:**"
+    else:
+        lines += [f"**Trả lời:** {record['text']}", ""]
+        cited = cited_numbers(record["text"], len(passages))
+        shown = [p for p in passages if p["n"] in cited] or passages
+        heading = "**Nguồn:**"
+    if shown:
+        lines += [heading, ""]
+    for p in shown:
+        ident = " · ".join(x for x in (
+            p["title"] or p["doc"], f"số {p['number']}" if p["number"] else "",
+            f"ngày {vi_date(p['date'])}" if p["date"] else "") if x)
+        lines.append(f"[{p['n']}] {ident}  ")
+        lines.append(f"Tệp `{p['doc']}`, ký tự {p['start']}–{p['end']}"
+                     + (f"; mục: {p['section']}" if p["section"] else "") + "  ")
+        lines += [f"> {line}" if line else ">" for line in p["text"].splitlines()]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def document_rows(documents: Iterable[IndexedDocument]) -> list[list]:
+    rows = []
+    for d in sorted(documents, key=lambda d: d.id):
+        m = d.metadata
+        rows.append([d.id, m.title or "—", m.doc_type or "—", m.number or "—", vi_date(m.date) or "—",
+                     m.period.label if m.period else "—", d.chunks])
+    return rows
+
+
+def short_title(d: IndexedDocument, limit: int = 70) -> str:
+    title = d.metadata.title or d.id
+    return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + "…"
