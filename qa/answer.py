@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from qa.query import Query
 from qa.retrieval import Hit
+from qa.chunking import heading_level
+from qa.lexical import tokenize
 from qa.normalize import fold
 
 MAX_ANSWER_CHARS = 450
@@ -69,24 +71,34 @@ def _idf(df: int, n: int) -> float:
 
 
 def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], int], n_passages: int) -> list[tuple[str, int]]:
-    """(sentence, passage number) pairs that cover the question's words best, in answer order."""
-    q_tokens = _WORD.findall(query.folded)
-    q_words = set(q_tokens)
-    q_bigrams = set(zip(q_tokens, q_tokens[1:]))
+    """(sentence, passage number) pairs that cover the question's words best, in answer order.
+
+    Words and neighbouring-word pairs are weighted by how rare they are in the corpus, so "giao quân"
+    counts for more than "năm"; a clause that starts mid-sentence (lower case) counts for less.
+    """
+    q_tokens = set(tokenize(query.folded))
     scored: list[tuple[float, int, int, str]] = []
     for rank, p in enumerate(passages[:3]):
         text = p.hit.chunk.full_text
+        # a passage under a heading that matches the question ("3. Bài học kinh nghiệm") answers it
+        # with its first sentences, even when they do not repeat the heading's words
+        # words that name the document ("báo cáo sơ kết giữa nhiệm kỳ") pick the document, not the sentence
+        title = set(tokenize(fold(p.hit.meta.title).lower())) if p.hit.meta else set()
+
+        def weight(tokens: set[str]) -> float:
+            return sum(_idf(df(t), n_passages) * (0.2 if t in title else 1.0) for t in tokens)
+
+        section = q_tokens.intersection(tokenize(fold(p.hit.chunk.section).lower())) - title
+        section_score = 0.5 * weight(section)
         for order, m in enumerate(_SENTENCE.finditer(text)):
             sent = m.group().strip(" -+•\n")
-            if len(sent) < 15:
+            if len(sent) < 20 or heading_level(sent) is not None:
                 continue
-            words = _WORD.findall(fold(sent).lower())
-            overlap = {w for w in words if w in q_words}
-            if not overlap:
+            overlap = q_tokens.intersection(tokenize(fold(sent).lower()))
+            if not overlap and not section:
                 continue
-            bigrams = set(zip(words, words[1:])) & q_bigrams
-            score = sum(_idf(df(w), n_passages) for w in overlap) + 0.5 * len(bigrams)
-            score = score / (1 + 0.002 * len(sent)) - 0.35 * rank
+            score = weight(overlap) + section_score
+            score = score / (1 + 0.002 * len(sent)) * (0.7 if sent[:1].islower() else 1.0) - 0.35 * rank - 0.01 * order
             scored.append((score, rank, order, sent))
     scored.sort(key=lambda t: -t[0])
     chosen: list[tuple[float, int, int, str]] = []

@@ -13,7 +13,8 @@ from qa.abstention import CorpusView, abstain_reason
 from qa.answer import Answer, compose, content_words
 from qa.chunking import Chunk
 from qa.config import Settings
-from qa.documents import Document
+from qa.chunking import chunk_document
+from qa.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
 from qa.index import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
 from qa.normalize import fold
@@ -88,3 +89,14 @@ class Assistant:
         if doc is not None and doc not in self.index.documents:
             raise VanbanError(f"Không có văn bản '{doc}' trong chỉ mục.", f"No document '{doc}' in the index.")
         return [c for c in self.index.chunks if doc is None or c.doc_id == doc]
+
+
+def read_corpus(paths: Iterable[Path]) -> tuple[list[IndexedDocument], list[Chunk], list[LoadError]]:
+    """Documents and chunks straight from files, without an index or a model (for `docs`/`chunks`)."""
+    loaded = load_documents(paths)
+    docs, chunks = [], []
+    for doc in loaded.documents:
+        doc_chunks = chunk_document(doc)
+        chunks.extend(doc_chunks)
+        docs.append(IndexedDocument(doc.id, doc.content_hash, str(doc.path or ""), len(doc_chunks), doc.metadata))
+    return docs, chunks, loaded.errors

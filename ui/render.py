@@ -210,3 +210,46 @@ def document_rows(documents: Iterable[IndexedDocument]) -> list[list]:
 def short_title(d: IndexedDocument, limit: int = 70) -> str:
     title = d.metadata.title or d.id
     return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def upload_status_html(errors: list[tuple[str, str]], report, chunks_by_doc: dict[str, int]) -> str:
+    """What one upload did, file by file: added, updated, unchanged, duplicate, refused (and why)."""
+    items: list[tuple[str, str]] = []
+    if report is not None:
+        for d in report.new:
+            items.append(("ok", f"Đã thêm <b>{escape_html(d)}</b> ({chunks_by_doc.get(d, 0)} đoạn) — "
+                                "có thể hỏi ngay."))
+        for d in report.updated:
+            items.append(("ok", f"Đã cập nhật <b>{escape_html(d)}</b> ({chunks_by_doc.get(d, 0)} đoạn): "
+                                "nội dung mới thay cho bản cũ cùng tên."))
+        for d in report.unchanged:
+            items.append(("info", f"<b>{escape_html(d)}</b> đã có trong chỉ mục với đúng nội dung này — "
+                                  "không thay đổi."))
+        for name, twin in report.duplicates:
+            items.append(("warn", f"Bỏ qua <b>{escape_html(name)}</b>: trùng nội dung với "
+                                  f"<b>{escape_html(twin)}</b> đã có trong chỉ mục."))
+        for err in report.errors:
+            items.append(("error", f"Không thêm <b>{escape_html(err.path.name)}</b>: "
+                                   f"{escape_html(err.reason_vi)}."))
+    for name, reason in errors:
+        what = f"<b>{escape_html(name)}</b>: " if name else ""
+        items.append(("error", f"Không thêm {what}{escape_html(reason)}."))
+    icons = {"ok": "✓", "info": "•", "warn": "!", "error": "✕"}
+    rows = "".join(f'<li class="vb-st-{k}"><span class="vb-st-icon" aria-hidden="true">{icons[k]}</span>'
+                   f"<span>{t}</span></li>" for k, t in items)
+    foot = ""
+    if report is not None and (report.new or report.updated):
+        foot = (f'<p class="vb-subtle">Chỉ mục hiện có {report.documents} văn bản, {report.chunks} đoạn '
+                f"(xong trong {report.seconds:.1f} giây).</p>")
+    return f'<div class="vb-status"><ul>{rows}</ul>{foot}</div>' if rows else ""
+
+
+def removal_status_html(doc_id: str, documents: int, chunks: int) -> str:
+    return (f'<div class="vb-status"><ul><li class="vb-st-ok"><span class="vb-st-icon" aria-hidden="true">✓'
+            f"</span><span>Đã xóa <b>{escape_html(doc_id)}</b> khỏi chỉ mục; còn {documents} văn bản, "
+            f"{chunks} đoạn.</span></li></ul></div>")
+
+
+def status_error_html(message: str) -> str:
+    return (f'<div class="vb-status"><ul><li class="vb-st-error"><span class="vb-st-icon" aria-hidden="true">'
+            f"✕</span><span>{escape_html(message)}</span></li></ul></div>")
