@@ -16,7 +16,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import gradio as gr
@@ -27,6 +26,7 @@ from qa.errors import VanbanError
 from qa.index import IndexedDocument
 from qa.retrieval import Filters
 from ui import render
+from ui.style import CSS
 from ui.uploads import MAX_UPLOAD_BYTES, prepare_uploads
 
 log = logging.getLogger("vanban.ui")
@@ -60,7 +60,6 @@ THEME = gr.themes.Soft(
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "DejaVu Sans Mono", "monospace"],
 ).set(body_text_size="16px")
 
-CSS_PATH = Path(__file__).with_name("app.css")
 
 ANSWER_JS = """
 element.addEventListener('click', (ev) => {
@@ -264,7 +263,7 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
     ask_button.click(run, inputs, outputs, api_visibility="private", **ask_options)
 
     for chip, text in zip(chips, EXAMPLES):
-        chip.click(lambda t=text: t, None, question, queue=False, api_visibility="private").then(
+        chip.click(_constant(text), None, question, queue=False, api_visibility="private").then(
             run, inputs, outputs, api_visibility="private", **ask_options)
 
     def open_source(rec: dict | None, evt: gr.EventData):
@@ -286,6 +285,10 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
     close.click(lambda: gr.Column(visible=False), None, source_col, queue=False, api_visibility="private")
     copy_button.click(None, [markdown], None, js=COPY_JS)
     return AskTab(question, year, quarter, doc_type, doc, answer)
+
+
+def _constant(value: str) -> Callable[[], str]:
+    return lambda: value
 
 
 def _write_export(export_dir: Path, markdown: str) -> str:
@@ -457,6 +460,8 @@ def _console_progress(stage: str, done: int, total: int) -> None:
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
     """`vanban serve`: index the seed documents if there is no index yet, then run the app until Ctrl+C."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "gradio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     assistant = Assistant(settings)
     if not assistant.has_index():
         print(f"Chưa có chỉ mục trong {settings.home}: đang lập chỉ mục các văn bản mẫu ({SEEDS_DIR})…",
@@ -476,7 +481,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
         _, local_url, _ = app.launch(
             server_name=host, server_port=port, prevent_thread_lock=True, quiet=True, show_error=False,
             footer_links=[], ssr_mode=False, pwa=False, mcp_server=False, theme=THEME,
-            css=CSS_PATH.read_text(encoding="utf-8"), max_file_size=8 * MAX_UPLOAD_BYTES,
+            css=CSS, max_file_size=8 * MAX_UPLOAD_BYTES,
             allowed_paths=[str(workdir / "exports")])
     except OSError as exc:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -100,10 +100,10 @@ def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
         f'<div class="vb-meta">{_meta_line(rec)}</div>'
         f"{section}"
         f'<blockquote class="vb-passage">{passage}</blockquote>'
-        f'<footer class="vb-card-foot"><span class="vb-score" title="Điểm phù hợp của đoạn với câu hỏi">'
+        f'<div class="vb-card-foot"><span class="vb-score" title="Điểm phù hợp của đoạn với câu hỏi">'
         f"Điểm phù hợp: {score}</span>"
         f'<span class="vb-pos">ký tự {rec["start"]}–{rec["end"]}</span>'
-        f'<button type="button" class="vb-open" data-n="{n}">Xem trong văn bản</button></footer>'
+        f'<button type="button" class="vb-open" data-n="{n}">Xem trong văn bản</button></div>'
         f"</article>"
     )
 
