@@ -4,9 +4,9 @@ those words marked: what the app shows so a staffer sees at a glance why a passa
 Matching is word by word on offsets of the text itself, so a range always covers whole words of the
 original. A question word typed without accents ("giao quan") matches every accented form ("giao quân",
 "giao quận"); a word typed with accents ("quân") matches only that word, or the same word written without
-accents (the accent-stripped OCR file), so "giao quân" does not light up every "quận". Function words
-("của", "các", "năm", one-letter words) are marked only next to a matched content word, where they are
-part of the phrase ("năm 2022"), not on their own all over the passage.
+accents (the accent-stripped OCR file), so "giao quân" does not light up every "quận". Words are marked
+as phrases in the question's order ("chỉ tiêu giao quân năm 2022"), so a lone syllable ("chỉ" of "chỉ đạo")
+or a function word ("của", "năm") is not marked all over the passage.
 """
 from __future__ import annotations
 
@@ -56,49 +56,61 @@ class _QuestionWord:
         return not self.accented or key == self.key or key == folded
 
 
+def _is_salient(word: str) -> bool:
+    """A single word worth marking on its own: a number (2022, 244-KL) or an acronym (GRDP, FDI)."""
+    return any(ch.isdigit() for ch in word) or (len(word) >= 2 and word.isupper())
+
+
 def match_ranges(text: str, question: str) -> list[tuple[int, int]]:
-    """[start, end) ranges of `text` that the question's words match, merged into phrases, in order."""
-    words: dict[str, _QuestionWord] = {}
-    for w in _WORD.findall(question):
-        qw = _QuestionWord(w)
-        words.setdefault(qw.key, qw)
-    if not words:
+    """[start, end) ranges of `text` that the question matches, as phrases, in order.
+
+    Vietnamese words are often two or more syllables ("chỉ tiêu", "giao quân"), and one syllable of them
+    alone ("chỉ" in "chỉ đạo", "giao" in "giao thông") says nothing. So a mark is a run of text words that
+    follow each other as they do in the question; a single word is marked only when it is a number or an
+    acronym, or when the question has a single content word.
+    """
+    qwords = [_QuestionWord(w) for w in _WORD.findall(question)]
+    if not qwords:
         return []
-    by_fold: dict[str, list[_QuestionWord]] = {}
-    for qw in words.values():
-        by_fold.setdefault(qw.folded, []).append(qw)
+    by_fold: dict[str, list[int]] = {}
+    for i, qw in enumerate(qwords):
+        by_fold.setdefault(qw.folded, []).append(i)
+    single_content = len({qw.key for qw in qwords if not qw.weak}) == 1
 
     tokens = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-    state: list[int] = []  # 0 no match, 1 weak match, 2 strong match
+    matched: list[set[int]] = []  # question positions each text word matches
     for s, e in tokens:
         key = _key(text[s:e])
         folded = fold(key)
-        hits = [qw for qw in by_fold.get(folded, ()) if qw.matches(key, folded)]
-        state.append(0 if not hits else 1 if all(qw.weak for qw in hits) else 2)
+        matched.append({i for i in by_fold.get(folded, ()) if qwords[i].matches(key, folded)})
 
-    def joined(i: int, j: int) -> bool:
-        """Tokens i < j = i + 1 touch: only a short gap of spaces or a slash/dash between them."""
-        return _PHRASE_GAP.fullmatch(text, tokens[i][1], tokens[j][0]) is not None
+    def strong(j: int) -> bool:
+        return any(not qwords[i].weak for i in matched[j])
 
-    kept = [st == 2 for st in state]
-    changed = True
-    while changed:  # a weak word joins a phrase next to a kept word; chains ("của các") grow one step a pass
-        changed = False
-        for i, st in enumerate(state):
-            if st == 1 and not kept[i] and (
-                (i > 0 and kept[i - 1] and joined(i - 1, i))
-                or (i + 1 < len(tokens) and kept[i + 1] and joined(i, i + 1))
-            ):
-                kept[i] = changed = True
+    def follows(j: int) -> bool:
+        """Text word j continues the phrase of word j - 1: next in the question, only a short gap between."""
+        return (j > 0 and bool(matched[j - 1]) and any(i - 1 in matched[j - 1] for i in matched[j])
+                and _PHRASE_GAP.fullmatch(text, tokens[j - 1][1], tokens[j][0]) is not None)
 
     ranges: list[tuple[int, int]] = []
-    for i, (s, e) in enumerate(tokens):
-        if not kept[i]:
+    run: list[int] = []
+
+    def close() -> None:
+        if not run or not any(strong(j) for j in run):
+            return
+        if len(run) == 1:
+            s, e = tokens[run[0]]
+            if not (single_content or _is_salient(text[s:e])):
+                return
+        ranges.append((tokens[run[0]][0], tokens[run[-1]][1]))
+
+    for j in range(len(tokens)):
+        if matched[j] and run and follows(j):
+            run.append(j)
             continue
-        if ranges and i > 0 and kept[i - 1] and joined(i - 1, i):
-            ranges[-1] = (ranges[-1][0], e)
-        else:
-            ranges.append((s, e))
+        close()
+        run = [j] if matched[j] else []
+    close()
     return ranges
 
 

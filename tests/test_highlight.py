@@ -23,13 +23,23 @@ def marked(text: str, question: str) -> list[str]:
          ["chỉ tiêu giao quân năm 2022"]),
         # an accented question word means that word, not every word that folds the same way
         ("Quận ủy chỉ đạo công tác giao quân.", "giao quân của quân đội", ["giao quân"]),
-        ("Quận ủy chỉ đạo công tác giao quân.", "giao quan", ["Quận", "giao quân"]),
+        ("Quận ủy chỉ đạo công tác giao quân.", "giao quan", ["giao quân"]),
         # ... but still matches the accent-stripped OCR text
         ("Ket luan Hoi nghi Thanh uy lan thu 11", "Kết luận hội nghị thành ủy lần thứ 11",
          ["Ket luan Hoi nghi Thanh uy lan thu 11"]),
         # case and old tone-mark placement do not matter
         ("Thành uỷ Hải Phòng", "thành ủy", ["Thành uỷ"]),
         ("KẾT LUẬN CỦA THÀNH ỦY", "ket luan", ["KẾT LUẬN"]),
+        # one syllable of a question word alone is not marked ("chỉ" of "chỉ đạo", "giao" of "giao thông")
+        ("Thành ủy chỉ đạo giao thông; tiêu chí mới; chỉ tiêu giao quân.", "chỉ tiêu giao quân",
+         ["chỉ tiêu giao quân"]),
+        # ... phrases follow the question's order, several marks when the text orders them differently
+        ("chỉ tiêu giao quân năm 2022", "năm 2022 giao quân chỉ tiêu", ["chỉ tiêu", "giao quân", "năm 2022"]),
+        # ... but a number, an acronym, or a one-word question is marked alone
+        ("GRDP tăng 7,5%, năm 2022 tăng trưởng khá", "GRDP quý I năm 2022 tăng bao nhiêu",
+         ["GRDP", "năm 2022 tăng"]),
+        ("vốn FDI đạt 1,5 tỷ USD", "FDI năm 2021", ["FDI"]),
+        ("Chương trình chuyển đổi số của thành phố", "chuyển", ["chuyển"]),
         # function words and one-letter words are marked only as part of a phrase
         ("Năm 2021 tăng trưởng; năm 2022 giao quân.", "chỉ tiêu năm 2022", ["năm 2022"]),
         ("các chỉ tiêu của các quận", "các chỉ tiêu", ["các chỉ tiêu"]),
@@ -61,7 +71,8 @@ def test_ranges_are_offsets_into_the_original_text() -> None:
         # HTML in a document comes out as text, marks or not
         ("<script>window.__pwned=1</script> giao quân", "giao quan",
          "&lt;script&gt;window.__pwned=1&lt;/script&gt; <mark>giao quân</mark>"),
-        ('<img src=x onerror="alert(1)">', "img", '&lt;<mark>img</mark> src=x onerror=&quot;alert(1)&quot;&gt;'),
+        ('<img src=x onerror="alert(1)">', "img",
+         '&lt;<mark>img</mark> src=x onerror=&quot;alert(1)&quot;&gt;'),
         # template syntax of HTML renderers stays inert too
         ("${window.__pwned=1} {{constructor}} `quân`", "quan",
          "&#36;&#123;window.__pwned=1&#125; &#123;&#123;constructor&#125;&#125; &#96;<mark>quân</mark>&#96;"),

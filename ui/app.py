@@ -13,9 +13,11 @@ import shutil
 import sys
 import tempfile
 import time
+import signal
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import gradio as gr
@@ -83,19 +85,23 @@ element.addEventListener('click', (ev) => {
 });
 """
 
-SCROLL_TO_CITED_JS = """
-() => {
-  const go = (tries) => {
-    const box = document.querySelector('#vb-source .vb-source-text');
-    const mark = box && box.querySelector('mark.vb-cited');
-    if (!mark || box.clientHeight === 0) { if (tries > 0) setTimeout(() => go(tries - 1), 60); return; }
-    box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 4);
-    const col = document.querySelector('#vb-source-col');
-    const top = col ? col.getBoundingClientRect().top : 0;
-    if (col && (top < 0 || top > window.innerHeight * 0.5)) col.scrollIntoView({behavior: 'smooth', block: 'start'});
-  };
-  go(20);
-}
+SOURCE_JS = """
+const show = (tries) => {
+  const box = element.querySelector('.vb-source-text');
+  const mark = box && box.querySelector('mark.vb-cited');
+  if (!mark) return;
+  if (box.clientHeight === 0) { if (tries > 0) setTimeout(() => show(tries - 1), 50); return; }
+  box.scrollTop = Math.max(0, mark.offsetTop - 32);
+  const r = mark.getBoundingClientRect();
+  if (r.top < 0 || r.bottom > window.innerHeight) {
+    // the panel fits the screen: bring its top to the top of the window and the mark is in view
+    const col = document.getElementById('vb-source-col') || element;
+    window.scrollBy({top: col.getBoundingClientRect().top - 8, behavior: 'instant'});
+  }
+};
+const soon = () => { requestAnimationFrame(() => show(40)); setTimeout(() => show(0), 700); };
+watch('value', soon);
+soon();
 """
 
 COPY_JS = """
@@ -116,8 +122,11 @@ COPY_JS = """
     area.select();
     try { document.execCommand('copy'); done(); } finally { area.remove(); }
   };
-  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(md || '').then(done, fallback);
-  else fallback();
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(md || '').then(done, fallback);
+  } else {
+    fallback();
+  }
   return [];
 }
 """
@@ -125,7 +134,8 @@ COPY_JS = """
 CONFIRM_REMOVE_JS = """
 (doc) => {
   if (!doc) return [doc];
-  return [confirm('Xóa văn bản "' + doc + '" khỏi chỉ mục? Văn bản sẽ không còn được tra cứu.') ? doc : null];
+  const ok = confirm('Xóa văn bản "' + doc + '" khỏi chỉ mục? Văn bản sẽ không còn được tra cứu.');
+  return [ok ? doc : null];
 }
 """
 
@@ -151,12 +161,14 @@ def _type_choices(docs: list[IndexedDocument]) -> list[tuple[str, str]]:
     return [("Tất cả các loại", ALL)] + [(t, t) for t in types]
 
 
-def _doc_choices(docs: list[IndexedDocument], all_label: str | None = "Tất cả văn bản") -> list[tuple[str, str]]:
+def _doc_choices(docs: list[IndexedDocument],
+                 all_label: str | None = "Tất cả văn bản") -> list[tuple[str, str]]:
     head = [(all_label, ALL)] if all_label else []
     return head + [(f"{render.short_title(d)} — {d.id}", d.id) for d in docs]
 
 
-QUARTER_CHOICES = [("Cả năm / mọi quý", ALL), ("Quý I", "1"), ("Quý II", "2"), ("Quý III", "3"), ("Quý IV", "4")]
+QUARTER_CHOICES = [("Cả năm / mọi quý", ALL), ("Quý I", "1"), ("Quý II", "2"), ("Quý III", "3"),
+                   ("Quý IV", "4")]
 
 
 def _keep(value: str | None, choices: list[tuple[str, str]]) -> str:
@@ -204,10 +216,10 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
     with gr.Row(equal_height=True, elem_id="vb-ask-row"):
         question = gr.Textbox(
             show_label=False, placeholder="Nhập câu hỏi, ví dụ: chỉ tiêu giao quân năm 2022 (Enter để hỏi)",
-            lines=1, max_lines=3, max_length=10_000, scale=6, autofocus=True, elem_id="vb-question", container=False)
+            lines=1, max_lines=3, max_length=10_000, scale=6, autofocus=True, elem_id="vb-question",
+            container=False)
         ask_button = gr.Button("Hỏi", variant="primary", scale=0, min_width=110, elem_id="vb-ask")
     with gr.Row(elem_id="vb-examples"):
-        gr.HTML('<span class="vb-examples-label">Gợi ý:</span>', js_on_load=None, elem_classes="vb-inline")
         chips = [gr.Button(q, size="sm", variant="secondary", scale=0, min_width=0, elem_classes="vb-chip")
                  for q in EXAMPLES]
     with gr.Accordion("Bộ lọc và tùy chọn", open=False, elem_id="vb-filters"):
@@ -226,23 +238,23 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
     record = gr.State(None)
     with gr.Row(elem_id="vb-result-row"):
         with gr.Column(scale=3, min_width=320, elem_id="vb-main-col"):
-            n_chunks = sum(d.chunks for d in docs)
-            answer = gr.HTML(render.welcome_html(len(docs), n_chunks), js_on_load=ANSWER_JS,
-                             elem_id="vb-answer", min_height=120)
-            with gr.Row(elem_id="vb-export", visible=False) as export_row:
+            with gr.Row(elem_id="vb-export", visible=False) as export_row:  # shown with an answer
                 copy_button = gr.Button("Sao chép câu trả lời kèm trích dẫn", size="sm", elem_id="vb-copy",
                                         scale=0, min_width=0)
                 download = gr.DownloadButton("Tải về (.md)", size="sm", elem_id="vb-download", scale=0,
                                              min_width=0)
+            answer = gr.HTML(partial(_welcome, assistant), js_on_load=ANSWER_JS, elem_id="vb-answer",
+                             min_height=120)
             markdown = gr.Textbox(visible="hidden", elem_id="vb-markdown")
         with gr.Column(scale=2, min_width=320, visible=False, elem_id="vb-source-col") as source_col:
             with gr.Row(elem_id="vb-source-bar"):
                 gr.HTML('<div class="vb-source-label">Văn bản gốc</div>', js_on_load=None)
-                close = gr.Button("Đóng", size="sm", scale=0, min_width=0, elem_id="vb-source-close")
-            source = gr.HTML("", js_on_load=None, elem_id="vb-source")
+                close = gr.Button("✕ Đóng", size="sm", scale=0, min_width=0, elem_id="vb-source-close")
+            source = gr.HTML("", js_on_load=SOURCE_JS, elem_id="vb-source")
 
     def run(question_text: str, year_v: str, quarter_v: str, type_v: str, doc_v: str, k: float):
-        hidden = (None, "", gr.Row(visible=False), gr.DownloadButton(value=None), gr.Column(visible=False), "")
+        hidden = (None, "", gr.Row(visible=False), gr.DownloadButton(value=None), gr.Column(visible=False),
+                  "")
         try:
             answer_ = assistant.ask(question_text or "", int(k), _filters(year_v, quarter_v, type_v, doc_v))
         except VanbanError as exc:
@@ -281,10 +293,15 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
 
     answer.open_source(open_source, [record], [source, source_col], concurrency_id="view",
                        concurrency_limit=VIEW_CONCURRENCY, show_progress="hidden",
-                       api_visibility="private").then(None, js=SCROLL_TO_CITED_JS)
+                       api_visibility="private")
     close.click(lambda: gr.Column(visible=False), None, source_col, queue=False, api_visibility="private")
     copy_button.click(None, [markdown], None, js=COPY_JS)
     return AskTab(question, year, quarter, doc_type, doc, answer)
+
+
+def _welcome(assistant: Assistant) -> str:
+    docs = _documents(assistant)
+    return render.welcome_html(len(docs), sum(d.chunks for d in docs))
 
 
 def _constant(value: str) -> Callable[[], str]:
@@ -324,8 +341,8 @@ class DocumentsTab:
         def refresh(selected: str | None):
             docs = _documents(assistant)
             choices = _doc_choices(docs, all_label=None)
-            return (render.document_rows(docs), _summary_html(docs),
-                    gr.Dropdown(choices=choices, value=selected if selected in {v for _, v in choices} else None))
+            keep = selected if selected in {v for _, v in choices} else None
+            return render.document_rows(docs), _summary_html(docs), gr.Dropdown(choices=choices, value=keep)
         return refresh
 
 
@@ -341,18 +358,19 @@ def documents_tab(assistant: Assistant) -> DocumentsTab:
     limit_mb = MAX_UPLOAD_BYTES // (1024 * 1024)
     with gr.Row(equal_height=False, elem_id="vb-docs-top"):
         with gr.Column(scale=3, min_width=300):
-            summary = gr.HTML(_summary_html(docs), js_on_load=None)
+            summary = gr.HTML(lambda: _summary_html(_documents(assistant)), js_on_load=None)
             gr.HTML(f'<p class="vb-subtle vb-docs-help">Tải thêm văn bản dạng <b>.txt</b> hoặc <b>.md</b> '
                     f"(mã UTF-8, tối đa {limit_mb} MB mỗi tệp). Văn bản được lập chỉ mục ngay và có thể hỏi "
                     "đáp khi xong; tệp trùng nội dung với văn bản đã có sẽ được báo và bỏ qua.</p>",
                     js_on_load=None)
         with gr.Column(scale=1, min_width=220, elem_id="vb-upload-col"):
-            upload = gr.UploadButton("Tải văn bản lên", file_count="multiple", file_types=[".txt", ".md"],
-                                     variant="primary", elem_id="vb-upload", icon=None)
+            # No file_types: Gradio would refuse other files in English; ours says why in Vietnamese.
+            upload = gr.UploadButton("Tải văn bản lên", file_count="multiple", variant="primary",
+                                     elem_id="vb-upload", icon=None)
     status = gr.HTML("", js_on_load=None, elem_id="vb-upload-status", min_height=10)
-    table = gr.Dataframe(render.document_rows(docs), headers=render.TABLE_HEADERS,
+    table = gr.Dataframe(lambda: render.document_rows(_documents(assistant)), headers=render.TABLE_HEADERS,
                          datatype=["str", "str", "str", "str", "str", "str", "number"], interactive=False,
-                         wrap=True, elem_id="vb-docs-table", max_height=560, show_label=False,
+                         wrap=True, elem_id="vb-docs-table", max_height=560, show_label=False, buttons=[],
                          column_widths=["19%", "37%", "9%", "10%", "9%", "10%", "6%"])
     with gr.Accordion("Xóa văn bản khỏi chỉ mục", open=False, elem_id="vb-remove"):
         with gr.Row(equal_height=True):
@@ -369,8 +387,10 @@ def documents_tab(assistant: Assistant) -> DocumentsTab:
         errors = list(prepared.errors)
         if prepared.documents:
             def on_progress(stage: str, done: int, total: int) -> None:
-                if stage == "chunk":
-                    progress(0.1 * done / max(total, 1), desc=f"Tách đoạn: {done}/{total} văn bản")
+                if stage == "chunk" and done < total:
+                    progress(0.1 * done / total, desc=f"Tách đoạn: {done}/{total} văn bản")
+                elif stage == "chunk":  # embedding starts now; its own reports come per batch
+                    progress(0.1, desc=f"Mã hóa các đoạn mới ({total} văn bản)…")
                 else:
                     progress(0.1 + 0.9 * done / max(total, 1), desc=f"Mã hóa: {done}/{total} đoạn")
             progress(0, desc="Đang đọc văn bản…")
@@ -403,7 +423,8 @@ def documents_tab(assistant: Assistant) -> DocumentsTab:
                 render.document_rows(docs_now), _summary_html(docs_now),
                 gr.Dropdown(choices=_doc_choices(docs_now, all_label=None), value=None))
 
-    index_options = dict(concurrency_id="index", concurrency_limit=INDEX_CONCURRENCY, api_visibility="private")
+    index_options = dict(concurrency_id="index", concurrency_limit=INDEX_CONCURRENCY,
+                         api_visibility="private")
     uploaded = upload.upload(add, [upload], [status, table, summary, to_remove], show_progress="full",
                              show_progress_on=[status], **index_options)
     removed = remove_button.click(remove, [to_remove], [status, table, summary, to_remove],
@@ -444,6 +465,7 @@ def build_app(assistant: Assistant, *, export_dir: Path | None = None) -> gr.Blo
         for event in documents.changed:
             event.then(refresh_filters, **filter_io)
         ask_tab_item.select(refresh_filters, **filter_io)
+        app.load(refresh_filters, **filter_io)
         refresh_docs = documents.refresh(assistant)
         docs_tab_item.select(refresh_docs, [documents.to_remove],
                              [documents.table, documents.summary, documents.to_remove],
@@ -457,18 +479,22 @@ def _console_progress(stage: str, done: int, total: int) -> None:
     print(f"\r  {label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
     """`vanban serve`: index the seed documents if there is no index yet, then run the app until Ctrl+C."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "gradio"):
+    for noisy in ("httpx", "httpcore", "gradio", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     assistant = Assistant(settings)
     if not assistant.has_index():
         print(f"Chưa có chỉ mục trong {settings.home}: đang lập chỉ mục các văn bản mẫu ({SEEDS_DIR})…",
               flush=True)
         report = assistant.build([SEEDS_DIR], progress=_console_progress)
-        print(f"Đã lập chỉ mục {report.documents} văn bản, {report.chunks} đoạn trong {report.seconds:.0f} giây.",
-              flush=True)
+        print(f"Đã lập chỉ mục {report.documents} văn bản, {report.chunks} đoạn "
+              f"trong {report.seconds:.0f} giây.", flush=True)
         for err in report.errors:
             print(f"Lỗi: {err}", file=sys.stderr)
     assistant.index  # noqa: B018 - load the index and the model now, not on the first question
@@ -489,6 +515,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
                           f"Cannot listen on {host}:{port}: {exc}. Choose another port with --port.") from exc
     print(f"Ứng dụng Hỏi đáp văn bản đang chạy tại: {local_url}", flush=True)
     print("Nhấn Ctrl+C để dừng.", flush=True)
+    try:
+        signal.signal(signal.SIGTERM, _stop)  # `kill` cleans up like Ctrl+C
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        pass
     try:
         app.block_thread()
     finally:

@@ -20,6 +20,11 @@ _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 TABLE_HEADERS = ["Tệp", "Tiêu đề", "Loại", "Số hiệu", "Ngày", "Kỳ", "Số đoạn"]
 
 
+def vi_number(x: float, digits: int) -> str:
+    """A decimal as Vietnamese writes it: comma before the decimals ("0,87")."""
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
 def vi_date(iso: str) -> str:
     """"2021-12-20" -> "20/12/2021" (as the documents write dates); anything else unchanged."""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
@@ -37,15 +42,18 @@ def period_label(p: Passage) -> str:
 
 
 def passage_record(p: Passage) -> dict:
-    """What the app keeps of a cited passage between events (JSON-safe): the CLI's JSON plus the period label."""
+    """What the app keeps of a cited passage between events (JSON-safe): the CLI's JSON plus the period
+    label."""
     out = p.to_json()
     out["period_label"] = period_label(p)
     return out
 
 
 def answer_record(answer: Answer) -> dict:
+    query = getattr(answer, "query", None)
     return {"question": answer.question, "abstained": answer.abstained, "text": answer.text,
-            "reason": answer.reason, "passages": [passage_record(p) for p in answer.passages]}
+            "reason": answer.reason, "restored": getattr(query, "restored", "") or "",
+            "passages": [passage_record(p) for p in answer.passages]}
 
 
 def cited_numbers(text: str, count: int) -> list[int]:
@@ -77,6 +85,10 @@ def _meta_line(rec: dict) -> str:
         items.append(f"Ngày {escape_html(vi_date(rec['date']))}")
     if rec.get("period_label"):
         items.append(f"Kỳ: {escape_html(rec['period_label'])}")
+    if rec.get("page"):
+        items.append(f"Trang {int(rec['page'])}")
+    if rec.get("paragraph"):
+        items.append(f"Đoạn văn thứ {int(rec['paragraph'])}")
     items.append(f'<span class="vb-file">{escape_html(rec["doc"])}</span>')
     return "".join(f"<span>{i}</span>" for i in items)
 
@@ -90,7 +102,7 @@ def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
     section = (f'<div class="vb-section"><span class="vb-k">Mục:</span> {escape_html(rec["section"])}</div>'
                if rec["section"] else "")
     passage = mark_html(rec["text"], match_ranges(rec["text"], question))
-    score = f"{rec['score']:.3f}".replace(".", ",")
+    score = vi_number(rec["score"], 3)
     return (
         f'<article class="vb-card{" vb-closest" if closest else ""}" id="vb-card-{n}" data-n="{n}" '
         f'data-doc="{escape_html(rec["doc"])}">'
@@ -111,11 +123,14 @@ def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
 def answer_html(record: dict) -> str:
     """The answer (or the plain statement that there is none) and the passages under it."""
     passages = record["passages"]
+    restored = record.get("restored") or ""
+    understood = (f'<p class="vb-answer-note">Câu hỏi được hiểu là: <i>{escape_html(restored)}</i></p>'
+                  if restored and restored != record["question"] else "")
     if record["abstained"]:
         head = (
             '<section class="vb-answer vb-abstain" role="status">'
             '<div class="vb-answer-label">Không tìm thấy câu trả lời</div>'
-            f'<p class="vb-answer-text">{escape_html(record["text"])}</p></section>'
+            f'<p class="vb-answer-text">{escape_html(record["text"])}</p>{understood}</section>'
         )
         title = f"{NOT_AN_ANSWER} ({len(passages)})" if passages else ""
     else:
@@ -123,7 +138,7 @@ def answer_html(record: dict) -> str:
             '<section class="vb-answer" role="status"><div class="vb-answer-label">Trả lời</div>'
             f'<p class="vb-answer-text">{_answer_text_html(record["text"], len(passages))}</p>'
             '<p class="vb-answer-note">Câu trả lời trích nguyên văn từ văn bản; bấm [n] để xem nguồn.</p>'
-            "</section>"
+            f"{understood}</section>"
         )
         title = f"Nguồn trích dẫn ({len(passages)} đoạn)" if passages else ""
     cards = "".join(passage_card(p, record["question"], closest=record["abstained"]) for p in passages)
@@ -156,7 +171,8 @@ def source_html(rec: dict, raw: str) -> str:
     scroll to)."""
     title = rec["title"] or rec["doc"]
     if not raw:
-        body = '<p class="vb-subtle">Văn bản này không còn trong chỉ mục.</p>'
+        body = ('<p class="vb-subtle">Văn bản đã được cập nhật hoặc xóa khỏi chỉ mục sau khi hỏi; '
+                "hãy hỏi lại để xem đoạn trích mới nhất.</p>")
     else:
         spans = [(int(s), int(e)) for s, e in rec["spans"]]
         body = (f'<div class="vb-source-text" tabindex="0">'
@@ -166,7 +182,8 @@ def source_html(rec: dict, raw: str) -> str:
         f'<div class="vb-source-head"><span class="vb-n">[{rec["n"]}]</span> '
         f'<span class="vb-title">{escape_html(title)}</span></div>'
         f'<div class="vb-meta">{_meta_line(rec)}</div>'
-        f'<div class="vb-section"><span class="vb-k">Đoạn được trích:</span> ký tự {rec["start"]}–{rec["end"]}'
+        f'<div class="vb-section"><span class="vb-k">Đoạn được trích:</span> '
+        f'ký tự {rec["start"]}–{rec["end"]}'
         f'{" · " + escape_html(rec["section"]) if rec["section"] else ""}</div>'
         f"{body}</div>"
     )
@@ -240,7 +257,7 @@ def upload_status_html(errors: list[tuple[str, str]], report, chunks_by_doc: dic
     foot = ""
     if report is not None and (report.new or report.updated):
         foot = (f'<p class="vb-subtle">Chỉ mục hiện có {report.documents} văn bản, {report.chunks} đoạn '
-                f"(xong trong {report.seconds:.1f} giây).</p>")
+                f"(xong trong {vi_number(report.seconds, 1)} giây).</p>")
     return f'<div class="vb-status"><ul>{rows}</ul>{foot}</div>' if rows else ""
 
 

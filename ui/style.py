@@ -25,7 +25,8 @@ CSS = """
   --vb-card: #111827;
   --vb-quote: #0f172a;
 }
-.gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
+.gradio-container { max-width: 1280px !important; margin: 0 auto !important;
+  overflow-x: clip !important; overflow-y: visible !important; }  /* "hidden" would stop the source panel sticking */
 
 /* header */
 .vb-header { padding: 6px 2px 4px; border-left: 5px solid var(--vb-accent); padding-left: 14px; margin: 4px 0 2px; }
@@ -35,11 +36,12 @@ CSS = """
 .vb-header p { margin: 0; color: var(--body-text-color-subdued); font-size: 15px; }
 
 /* ask row and example chips */
-#vb-question textarea { font-size: 17px !important; padding: 12px 14px !important; }
+#vb-question textarea { font-size: 17px !important; padding: 12px 14px !important;
+  border: 1px solid var(--border-color-primary) !important; border-radius: 10px !important; }
+#vb-question textarea:focus { border-color: var(--vb-accent) !important; box-shadow: 0 0 0 2px var(--vb-accent-soft); }
 #vb-ask { font-size: 16px; }
 #vb-examples { gap: 6px !important; align-items: center; flex-wrap: wrap; }
-#vb-examples .vb-inline { flex: 0 0 auto !important; width: auto !important; min-width: 0 !important; }
-.vb-examples-label { font-size: 14px; color: var(--body-text-color-subdued); margin-right: 2px; }
+#vb-examples::before { content: "Gợi ý:"; font-size: 14px; color: var(--body-text-color-subdued); margin-right: 2px; }
 .vb-chip { flex: 0 1 auto !important; width: auto !important; max-width: 100%; border-radius: 999px !important;
   font-weight: 500 !important; white-space: normal !important; text-align: left; }
 
@@ -77,7 +79,7 @@ CSS = """
 .vb-title { font-weight: 650; line-height: 1.4; }
 .vb-meta { display: flex; flex-wrap: wrap; gap: 2px 14px; font-size: 13.5px; color: var(--body-text-color-subdued);
   margin: 4px 0 2px; }
-.vb-file { font-family: var(--font-mono); font-size: 12.5px; }
+.vb-file { font-size: 13px; font-variant-numeric: tabular-nums; }
 .vb-section { font-size: 13.5px; color: var(--body-text-color-subdued); margin: 2px 0; }
 .vb-k { font-weight: 600; }
 .vb-passage { white-space: pre-wrap; line-height: 1.65; margin: 8px 0 !important; padding: 10px 14px !important;
@@ -87,24 +89,30 @@ CSS = """
 .vb-result mark, .vb-source mark { background: var(--vb-mark); color: var(--vb-mark-text); padding: 0 2px; border-radius: 3px; }
 .vb-card-foot { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 16px; font-size: 13px;
   color: var(--body-text-color-subdued); }
-.vb-pos { font-family: var(--font-mono); font-size: 12px; }
+.vb-pos { font-variant-numeric: tabular-nums; }
 .vb-open { margin-left: auto; border: 1px solid var(--vb-accent); color: var(--vb-accent); background: transparent;
   border-radius: 7px; padding: 5px 12px; font-size: 14px; font-weight: 600; cursor: pointer; }
 .vb-open:hover, .vb-open:focus-visible { background: var(--vb-accent); color: #fff; }
-#vb-export { gap: 8px; margin-top: -4px; }
+#vb-export { gap: 8px; justify-content: flex-end; margin-bottom: -6px; }
+#vb-export button { flex: 0 0 auto !important; }
 
 /* source view */
 #vb-source-col { position: sticky; top: 10px; align-self: flex-start; border: 1px solid var(--border-color-primary);
   border-radius: 12px; padding: 10px 14px 14px; background: var(--vb-card); }
 #vb-source-bar { align-items: center; }
+#vb-source-close { border: 1px solid var(--border-color-primary) !important; border-radius: 7px !important;
+  padding: 4px 12px !important; flex: 0 0 auto !important; }
 .vb-source-label { font-size: 13px; font-weight: 700; text-transform: uppercase; letter-spacing: .05em;
   color: var(--body-text-color-subdued); }
-.vb-source-text { position: relative; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 68vh;
+.vb-source-text { position: relative; white-space: pre-wrap; overflow-wrap: anywhere;
+  max-height: max(240px, calc(100vh - 330px));
   overflow-y: auto; margin-top: 10px; padding: 12px 14px; line-height: 1.7; font-size: 15px;
   background: var(--vb-quote); border-radius: 8px; border: 1px solid var(--border-color-primary); }
 .vb-source mark.vb-cited { background: var(--vb-cited); box-shadow: inset 0 -2px 0 var(--vb-cited-line); padding: 1px 0; }
 
 /* documents tab */
+#vb-docs-table, #vb-docs-table table, #vb-docs-table th, #vb-docs-table td, #vb-docs-table span,
+#vb-docs-table input { font-family: var(--font) !important; }
 .vb-summary { font-size: 17px; margin: 4px 0 2px; }
 .vb-docs-help { margin: 2px 0 0; line-height: 1.55; }
 #vb-upload-col { justify-content: center; }
