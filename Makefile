@@ -5,14 +5,22 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 7860
 
-.PHONY: run test install install-test browser bench eval
+.PHONY: run test install install-test browser ocr bench eval
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# Debian's Tesseract + Vietnamese model (scans), poppler's pdftoppm (renders scanned PDF pages), DejaVu (test pages)
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core
+ocr:
+	@{ command -v tesseract && command -v pdftoppm && tesseract --list-langs 2>/dev/null | grep -qx vie \
+	   && test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; fi; }
+
 # torch first and pinned: the CPU wheel on this machine's disk, never a multi-GB CUDA build.
-install: $(BIN)/python
+install: $(BIN)/python ocr
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e .
 

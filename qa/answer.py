@@ -19,7 +19,6 @@ from qa.normalize import fold
 MAX_ANSWER_CHARS = 450
 MAX_SENTENCES = 3
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|$)")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -38,6 +37,8 @@ class Passage:
             "score": round(self.hit.score, 4),
             "title": m.title if m else "", "number": m.number if m else "", "date": m.date if m else "",
             "doc_type": m.doc_type if m else "", "period": period,
+            # a PDF's page or a DOCX's paragraph (from 1) where the passage starts
+            **(m.locations.cite(c.start) if m and m.locations is not None else {}),
         }
 
 
@@ -57,13 +58,9 @@ class Answer:
                     "passages": [p.to_json() for p in self.passages]})
         if self.reason:
             out["reason"] = self.reason
+        if self.query is not None and self.query.restored:
+            out["restored_question"] = self.query.restored
         return out
-
-
-def content_words(query: Query, df: Callable[[str], int], n_passages: int) -> list[str]:
-    """Folded question words that carry meaning here: rarer than in half of the passages."""
-    words = dict.fromkeys(_WORD.findall(query.folded))
-    return [w for w in words if not w.isdigit() and 0 < df(w) < max(2, n_passages // 2)]
 
 
 def _idf(df: int, n: int) -> float:

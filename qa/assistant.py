@@ -10,10 +10,11 @@ from pathlib import Path
 
 from embeddings.models import Embedder, load_embedder
 from qa.abstention import CorpusView, abstain_reason
-from qa.answer import Answer, compose, content_words
+from qa.answer import Answer, compose
 from qa.chunking import Chunk
 from qa.config import Settings
 from qa.chunking import chunk_document
+from qa.compare import By, Comparison, compare as compare_periods, is_comparison, with_comparison
 from qa.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
 from qa.index import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
@@ -79,8 +80,20 @@ class Assistant:
         hits = retriever.search(query, max(k, ABSTENTION_DEPTH), filters)
         df = index.lexical.document_frequency
         n = len(index.chunks)
-        reason = abstain_reason(query, hits, corpus, content_words(query, df, n))
-        return compose(query, hits[:k], reason, df, n)
+        reason = abstain_reason(query, hits, corpus)
+        answer = compose(query, hits[:k], reason, df, n)
+        if is_comparison(query):  # "so sánh", "qua các năm", two periods named: the period-by-period view too
+            try:
+                comparison = compare_periods(retriever, question, filters=filters, query=query)
+                return with_comparison(answer, comparison)
+            except VanbanError:
+                pass  # nothing left to compare once comparison words are removed: the plain answer stands
+        return answer
+
+    def compare(self, topic: str, by: By | str | None = None, filters: Filters | None = None) -> Comparison:
+        """A topic across the periods it names, or every period (or document) of the corpus, in time order;
+        a period that never mentions it says so (raises VanbanError on bad input)."""
+        return compare_periods(self._loaded()[1], topic, by=by, filters=filters)
 
     def documents(self) -> list[IndexedDocument]:
         return list(self.index.documents.values())

@@ -116,7 +116,8 @@ def _print_answer(answer) -> None:
     for p in answer.passages:
         j = p.to_json()
         head = " · ".join(x for x in (j["title"], j["number"], j["date"]) if x)
-        print(f"[{p.n}] {j['doc']} [{j['start']}:{j['end']}] — {head}\n    Mục: {j['section'] or '—'}")
+        where = f", trang {j['page']}" if "page" in j else f", đoạn {j['paragraph']}" if "paragraph" in j else ""
+        print(f"[{p.n}] {j['doc']} [{j['start']}:{j['end']}{where}] — {head}\n    Mục: {j['section'] or '—'}")
         snippet = j["text"].replace("\n", " ")
         print(f"    {snippet[:300]}{'…' if len(snippet) > 300 else ''}")
 
@@ -146,6 +147,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
                           "Give a question, e.g. vanban ask \"chỉ tiêu giao quân năm 2022\"")
     answer = assistant.ask(args.question, args.top_k, filters)
     _print_json(answer.to_json()) if args.json else _print_answer(answer)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    if not args.topic:
+        example = "vanban compare \"chỉ tiêu giao quân qua các năm\""
+        raise VanbanError(f"Hãy nêu nội dung cần so sánh, ví dụ: {example}", f"Give a topic, e.g. {example}")
+    comparison = _assistant(args).compare(args.topic, by=args.by, filters=_filters(args))
+    _print_json(comparison.to_json()) if args.json else print(comparison.to_text())
     return 0
 
 
@@ -210,6 +220,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="?")
     p.add_argument("--batch", help="tệp JSONL, mỗi dòng {id, question}")
     p.add_argument("--top-k", type=int, default=None)
+    p.add_argument("--year", type=int)
+    p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4])
+    p.add_argument("--doc")
+    p.add_argument("--type", help="Kết luận / Nghị quyết / Báo cáo ...")
+    p.add_argument("--json", action="store_true")
+    p = add("compare", cmd_compare, "so sánh một nội dung qua các quý, các năm hoặc các văn bản")
+    p.add_argument("topic", nargs="?")
+    p.add_argument("--by", choices=["quarter", "year", "document"],
+                   help="nhóm theo quý, năm (mặc định khi câu hỏi không nêu kỳ) hoặc văn bản")
     p.add_argument("--year", type=int)
     p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4])
     p.add_argument("--doc")

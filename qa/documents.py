@@ -1,22 +1,34 @@
-"""Load documents from files, keeping the raw text exactly as read so citations can point into it.
+"""Load documents from files, keeping the text exactly as read so citations can point into it.
 
-A bad file (empty, binary, not UTF-8, unreadable, unsupported) is reported by name with a reason and
-skipped; the other files still load.
+Plain text (.txt, .md) is read as UTF-8, or converted from a legacy Vietnamese encoding (TCVN3, VNI,
+Windows-1258) or UTF-16; PDF, DOCX and scanned images go through `qa.formats`, and their extracted text is
+the document's raw text (what the index keeps and spans point into), with where each page or paragraph
+begins. A bad file (empty, binary, unreadable, damaged, password-protected, too large, unsupported) is
+reported by name with a reason and skipped; the other files still load.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from qa.formats import FORMAT_SUFFIXES, ExtractError, extract
+from qa.legacy_encodings import decode_legacy
+from qa.locations import TextLocations
 from qa.metadata import DocumentMetadata, extract_metadata
 from qa.normalize import NormalizedText, normalize_document
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + FORMAT_SUFFIXES
+LEGACY_SUFFIXES = {".doc": ".docx", ".rtf": ".docx", ".odt": ".docx", ".wpd": ".docx"}
+"""Document formats found in old archives that are not read: reported (with the format to save as), not skipped."""
 MAX_BYTES = 20 * 1024 * 1024
-"""Larger files are refused: no administrative text document is this big, and it protects memory."""
+"""Larger text files are refused: no administrative text document is this big, and it protects memory."""
+MAX_FORMAT_BYTES = 100 * 1024 * 1024
+"""Larger PDF, DOCX or image files are refused (a scan of a long document at 300 dpi stays well under this)."""
 
 
 @dataclass
@@ -25,6 +37,11 @@ class Document:
     """The file name: what citations and the evaluation name a document by."""
     raw: str
     path: Path | None = None
+    locations: TextLocations | None = None
+    """Where each page (PDF, scan) or paragraph (DOCX) begins in `raw`; None for plain text."""
+    extraction: str = ""
+    """How `raw` was obtained when not read as UTF-8: "tcvn3", "vni", "cp1258", "utf-16", "pdf", "pdf+ocr",
+    "ocr", "docx", "docx+tcvn3" ..."""
 
     @cached_property
     def content_hash(self) -> str:
@@ -32,7 +49,8 @@ class Document:
 
     @cached_property
     def metadata(self) -> DocumentMetadata:
-        return extract_metadata(self.raw)
+        meta = extract_metadata(self.raw)
+        return replace(meta, locations=self.locations) if self.locations is not None else meta
 
     @cached_property
     def normalized(self) -> NormalizedText:
@@ -57,46 +75,112 @@ class LoadResult:
     errors: list[LoadError] = field(default_factory=list)
 
 
-def decode_text(data: bytes) -> str | tuple[str, str]:
-    """The text of a file's bytes, or (vi, en) reasons why it is not a UTF-8 text document."""
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+    """"utf-8", "utf-16", or the legacy encoding it was converted from ("tcvn3", "vni", "cp1258")."""
+
+
+def decode_bytes(data: bytes) -> DecodedText | tuple[str, str]:
+    """The text of a file's bytes, or (vi, en) reasons why it is not a text document.
+
+    UTF-8 first; then UTF-16 with its byte-order mark (Notepad's "Unicode"); then the legacy Vietnamese
+    encodings, recognised by whether their reading is made of Vietnamese syllables.
+    """
     if not data.strip():
         return ("tệp rỗng", "the file is empty")
-    if b"\x00" in data[:65536]:
+    encoding = "utf-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            return ("tệp UTF-16 hỏng", "damaged UTF-16 file")
+        if not _mostly_latin(text):
+            return ("không phải tệp văn bản (tệp nhị phân)", "not a text file (binary content)")
+    elif b"\x00" in data[:65536]:
         return ("không phải tệp văn bản (tệp nhị phân)", "not a text file (binary content)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return (
-            f"không phải mã UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại tệp với mã UTF-8",
-            f"not UTF-8 (invalid byte at offset {exc.start}); save the file as UTF-8",
-        )
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            legacy = decode_legacy(data)
+            if legacy is None:
+                return (
+                    (f"không phải mã UTF-8 (byte lỗi ở vị trí {exc.start}) và không nhận ra bảng mã TCVN3/VNI; "
+                     "hãy lưu lại tệp với mã UTF-8"),
+                    (f"not UTF-8 (invalid byte at offset {exc.start}) and not recognised as TCVN3/VNI; "
+                     "save the file as UTF-8"),
+                )
+            text, encoding = legacy.text, legacy.encoding
     controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(text[:65536]) // 100):
         return ("không phải tệp văn bản (nhiều ký tự điều khiển)", "not a text file (control characters)")
     if not text.strip():
         return ("tệp không có nội dung", "the file has no text")
-    return text
+    return DecodedText(text, encoding)
 
 
-def load_file(path: Path, *, name: str | None = None) -> Document | LoadError:
-    """One file as a Document, or the reason it cannot be one. `name` overrides the id (uploads)."""
+def _mostly_latin(text: str) -> bool:
+    """Vietnamese text is Latin letters, their accented forms and punctuation; binary read as UTF-16 is not."""
+    sample = text[:20000]
+    latin = sum(ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00 or 0x2000 <= ord(c) < 0x2070 for c in sample)
+    return latin >= 0.9 * len(sample)
+
+
+def decode_text(data: bytes) -> str | tuple[str, str]:
+    """The text of a file's bytes, or (vi, en) reasons why it is not a text document."""
+    decoded = decode_bytes(data)
+    return decoded.text if isinstance(decoded, DecodedText) else decoded
+
+
+def _unsupported(path: Path, suffix: str) -> LoadError:
+    supported = ", ".join(SUPPORTED_SUFFIXES)
+    if suffix in LEGACY_SUFFIXES:
+        target = LEGACY_SUFFIXES[suffix]
+        return LoadError(path, f"định dạng {suffix} chưa được hỗ trợ; hãy lưu lại thành {target} hoặc .pdf",
+                         f"format {suffix} is not supported; save it as {target} or .pdf")
+    return LoadError(
+        path,
+        f"định dạng {suffix or '(không có đuôi)'} chưa được hỗ trợ (hỗ trợ: {supported})",
+        f"format {suffix or '(no extension)'} is not supported (supported: {supported})",
+    )
+
+
+def load_file(path: Path, *, name: str | None = None, cache_dir: Path | None = None) -> Document | LoadError:
+    """One file as a Document, or the reason it cannot be one. `name` overrides the id (uploads), and its
+    extension decides the format; `cache_dir` keeps OCR'd text so a scan is read only once."""
     path = Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        return LoadError(
-            path,
-            f"định dạng {path.suffix or '(không có đuôi)'} chưa được hỗ trợ (hỗ trợ: .txt, .md)",
-            f"format {path.suffix or '(no extension)'} is not supported (supported: .txt, .md)",
-        )
+    suffix = Path(name or path.name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return _unsupported(path, suffix)
+    limit = MAX_BYTES if suffix in TEXT_SUFFIXES else MAX_FORMAT_BYTES
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return LoadError(path, "tệp quá lớn (trên 20 MB)", "file too large (over 20 MB)")
+        size = path.stat().st_size
+    except OSError as exc:
+        return LoadError(path, f"không đọc được tệp ({exc.strerror or exc})", f"cannot read the file ({exc})")
+    if size > limit:
+        mb = limit // (1024 * 1024)
+        return LoadError(path, f"tệp quá lớn ({size / 1024 / 1024:.0f} MB; tối đa {mb} MB)",
+                         f"file too large ({size / 1024 / 1024:.0f} MB; at most {mb} MB)")
+    if size == 0:
+        return LoadError(path, "tệp rỗng", "the file is empty")
+    if suffix not in TEXT_SUFFIXES:
+        try:
+            got = extract(path, suffix, cache_dir=cache_dir)
+        except ExtractError as exc:
+            return LoadError(path, exc.vi, exc.en)
+        return Document(id=name or path.name, raw=got.text, path=path, locations=got.locations,
+                        extraction=got.method)
+    try:
         data = path.read_bytes()
     except OSError as exc:
         return LoadError(path, f"không đọc được tệp ({exc.strerror or exc})", f"cannot read the file ({exc})")
-    decoded = decode_text(data)
+    decoded = decode_bytes(data)
     if isinstance(decoded, tuple):
         return LoadError(path, *decoded)
-    return Document(id=name or path.name, raw=decoded, path=path)
+    return Document(id=name or path.name, raw=decoded.text, path=path,
+                    extraction="" if decoded.encoding == "utf-8" else decoded.encoding)
 
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
@@ -108,7 +192,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
         if p.is_dir():
             files.extend(
                 f for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                if f.is_file() and f.suffix.lower() in (*SUPPORTED_SUFFIXES, *LEGACY_SUFFIXES)
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         elif p.exists():
@@ -118,13 +202,15 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
     return files, errors
 
 
-def load_documents(paths: Iterable[Path]) -> LoadResult:
-    """Every loadable document under `paths`; each failure is kept as a LoadError, never raised."""
+def load_documents(paths: Iterable[Path], *, cache_dir: Path | None = None) -> LoadResult:
+    """Every loadable document under `paths`; each failure is kept as a LoadError, never raised.
+
+    `cache_dir` (the index passes its data directory's `extracted/`) keeps OCR'd text between runs."""
     files, errors = expand_paths(paths)
     result = LoadResult(errors=errors)
     seen: dict[str, Path] = {}
     for f in files:
-        loaded = load_file(f)
+        loaded = load_file(f, cache_dir=cache_dir)
         if isinstance(loaded, LoadError):
             result.errors.append(loaded)
         elif loaded.id in seen:

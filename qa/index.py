@@ -224,7 +224,7 @@ class IndexBuilder:
         """
         started = time.perf_counter()
         paths = [Path(p) for p in paths]
-        loaded = load_documents(paths) if paths else None
+        loaded = load_documents(paths, cache_dir=self.home / "extracted") if paths else None
         report = IndexReport(errors=list(loaded.errors) if loaded else [])
         incoming = (loaded.documents if loaded else []) + list(documents)
         with _writer_lock(self.home):

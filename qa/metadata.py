@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as _Date
 from functools import lru_cache
+from qa.locations import TextLocations
 from qa.normalize import fold
 
 __all__ = ["DocumentMetadata", "Period", "extract_metadata", "parse_periods"]
@@ -284,6 +285,8 @@ class DocumentMetadata:
     plans: tuple[Period, ...] = ()
     term: str = ""
     """"2020-2025" when the document is about a term (sơ kết giữa nhiệm kỳ, tổng kết nhiệm kỳ)."""
+    locations: TextLocations | None = None
+    """Where each page (PDF) or paragraph (DOCX) begins in the raw text, so a citation can name it."""
 
     @property
     def period(self) -> Period | None:
@@ -308,7 +311,7 @@ class DocumentMetadata:
             "title": self.title, "reviews": [p.to_json() for p in self.reviews],
             "plans": [p.to_json() for p in self.plans], "term": self.term,
             "period": period.to_json() if period else None, "years": sorted(self.years),
-        }
+        } | ({"locations": self.locations.to_json()} if self.locations is not None else {})
 
     @classmethod
     def from_json(cls, data: dict) -> DocumentMetadata:
@@ -316,7 +319,8 @@ class DocumentMetadata:
                  "term")
         return cls(**{n: data.get(n) or "" for n in names},
                    reviews=tuple(Period.from_json(p) for p in data.get("reviews") or ()),
-                   plans=tuple(Period.from_json(p) for p in data.get("plans") or ()))
+                   plans=tuple(Period.from_json(p) for p in data.get("plans") or ()),
+                   locations=TextLocations.from_json(data["locations"]) if data.get("locations") else None)
 
 
 # folded, lower-cased title word(s) -> accented display; number code -> the same type

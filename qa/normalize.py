@@ -30,6 +30,7 @@ __all__ = [
     "NormalizedText",
     "canonical_tones",
     "fold",
+    "is_syllable",
     "normalize_document",
     "normalize_fragment",
 ]
@@ -255,6 +256,11 @@ def _valid_syllable(word: str) -> bool:
     if base.endswith(_STOP_FINALS) and not tones:
         return False
     return True
+
+
+def is_syllable(word: str) -> bool:
+    """Whether one word (any case, accented) can be a Vietnamese syllable; legacy-encoding detection uses it."""
+    return _valid_syllable(word.lower())
 
 
 # Common syllables of administrative Vietnamese, accent-folded, roughly most frequent first. Used only to

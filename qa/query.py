@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from qa.errors import VanbanError
 from qa.metadata import Period, parse_periods
@@ -42,7 +43,10 @@ class Query:
     conference: int | None = None
     comparison: bool = False
     anchors: tuple[str, ...] = field(default=())
-    """Folded acronyms and proper names the answer must mention (GRDP, FDI, Đà Nẵng)."""
+    """Acronyms and proper names the answer must mention (GRDP, FDI, Đà Nẵng), as typed."""
+    restored: str = ""
+    """The question with its accents put back, when it was typed without (almost) any; "" otherwise.
+    The dense model reads it; everything else keeps reading `text` and `folded`."""
 
 
 def conference_number(folded: str) -> int | None:
@@ -61,9 +65,9 @@ def _anchors(text: str) -> tuple[str, ...]:
     found: list[str] = []
     for m in re.finditer(r"\b[A-ZĐ]{2,6}\b", text):
         if not re.fullmatch(r"[IVXL]+", m.group()):
-            found.append(fold(m.group()).lower())
+            found.append(m.group())
     for m in re.finditer(r"(?<![.?!]\s)(?<!^)\b([A-ZĐ][a-zà-ỹđ]+(?:\s+[A-ZĐ][a-zà-ỹđ]+)+)", text):
-        found.append(fold(m.group(1)).lower())
+        found.append(m.group(1))
     return tuple(dict.fromkeys(found))
 
 
@@ -85,7 +89,12 @@ def validate_question(question: str | None) -> str:
     return q
 
 
-def understand(question: str) -> Query:
+class QuestionRestorer(Protocol):
+    def restore_question(self, question: str) -> str: ...
+
+
+def understand(question: str, restorer: QuestionRestorer | None = None) -> Query:
+    """What the question asks; with a restorer (`qa.accents.AccentRestorer`), also its accented reading."""
     text = normalize_fragment(validate_question(question))
     folded = fold(text).lower()
     types = frozenset(v for k, v in _TYPE_WORDS.items() if re.search(rf"\b{k}\b", folded))
@@ -94,4 +103,4 @@ def understand(question: str) -> Query:
     level = "quận" if district and not city else "thành phố" if city and not district else ""
     return Query(text=text, folded=folded, periods=tuple(parse_periods(text)), doc_types=types, level=level,
                  conference=conference_number(folded), comparison=bool(_COMPARE.search(folded)),
-                 anchors=_anchors(text))
+                 anchors=_anchors(text), restored=restorer.restore_question(text) if restorer else "")

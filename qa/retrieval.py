@@ -150,7 +150,7 @@ class Retriever:
         if allowed.size == 0:
             return []
         chunks = self.index.chunks
-        qvec = self.embedder.embed_queries([query.text])[0]
+        qvec = self.embedder.embed_queries([query.restored or query.text])[0]  # lexical: as typed, folded
         lexical_all = self.index.lexical.scores(query.text)
         n = self.config.candidates
         lex_top = allowed[np.argsort(-lexical_all[allowed], kind="stable")[:n]]

@@ -83,7 +83,7 @@ def test_prepare_uploads_reports_each_bad_file(tmp_path: Path) -> None:
     assert "rỗng" in reasons["rong.txt"]
     assert "nhị phân" in reasons["anh.txt"]
     assert "UTF-8" in reasons["latin.txt"]
-    assert "quá lớn" in reasons["lon.txt"] and "10 MB" in reasons["lon.txt"]
+    assert "quá lớn" in reasons["lon.txt"] and f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB" in reasons["lon.txt"]
     assert ".txt" in reasons["bang.csv"]
 
 

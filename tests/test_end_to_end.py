@@ -37,6 +37,9 @@ def test_the_users_example_cites_the_annex_target_and_the_city_conclusion(assist
     "Chỉ tiêu giao quân năm 2024 là bao nhiêu?",
     "Nhiệm vụ trọng tâm quý III năm 2022 của thành phố là gì?",
     "Thành phố Đà Nẵng đặt chỉ tiêu giao quân năm 2022 thế nào?",
+    "giá vàng hôm nay",
+    "ket qua bong da ngoai hang anh",
+    "Làm thế nào để đăng ký xe máy?",
 ])
 def test_questions_about_what_the_corpus_does_not_cover_abstain(assistant, question):
     answer = assistant.ask(question, 5)

@@ -111,6 +111,7 @@ def test_bad_files_are_reported_by_name_and_the_rest_still_load(tmp_path):
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (folder / "legacy.txt").write_bytes("Nghì quyêt nãm 2022 à é".encode("cp1252"))
     (folder / "image.png").write_bytes(b"\x89PNG\r\n")
+    (folder / "notes.xlsx").write_bytes(b"PK\x03\x04")
     result = load_documents([folder, tmp_path / "missing.txt"])
     assert [d.id for d in result.documents] == ["good.txt"]
     reasons = {e.path.name: e.reason_en for e in result.errors}
@@ -118,11 +119,12 @@ def test_bad_files_are_reported_by_name_and_the_rest_still_load(tmp_path):
     assert "binary" in reasons["binary.txt"]
     assert "UTF-8" in reasons["legacy.txt"]
     assert "no such file" in reasons["missing.txt"]
-    assert "image.png" not in reasons  # a folder lists only the formats it supports
+    assert reasons["image.png"]  # a scan is read by OCR now: a broken one is reported (damaged, or no OCR here)
+    assert "notes.xlsx" not in reasons  # a folder lists only the formats it supports
 
 
 def test_an_unsupported_file_named_directly_is_refused(tmp_path):
-    path = tmp_path / "scan.png"
-    path.write_bytes(b"\x89PNG\r\n")
+    path = tmp_path / "table.xlsx"
+    path.write_bytes(b"PK\x03\x04")
     (err,) = load_documents([path]).errors
-    assert "not supported" in err.reason_en and "scan.png" in str(err)
+    assert "not supported" in err.reason_en and "table.xlsx" in str(err)

@@ -359,8 +359,9 @@ def documents_tab(assistant: Assistant) -> DocumentsTab:
     with gr.Row(equal_height=False, elem_id="vb-docs-top"):
         with gr.Column(scale=3, min_width=300):
             summary = gr.HTML(lambda: _summary_html(_documents(assistant)), js_on_load=None)
-            gr.HTML(f'<p class="vb-subtle vb-docs-help">Tải thêm văn bản dạng <b>.txt</b> hoặc <b>.md</b> '
-                    f"(mã UTF-8, tối đa {limit_mb} MB mỗi tệp). Văn bản được lập chỉ mục ngay và có thể hỏi "
+            gr.HTML(f'<p class="vb-subtle vb-docs-help">Tải thêm văn bản dạng <b>.txt</b>, <b>.md</b>, <b>.pdf</b> '
+                    f"(có chữ hoặc bản quét), <b>.docx</b> hoặc ảnh quét (tối đa {limit_mb} MB mỗi tệp; "
+                    "mã UTF-8, TCVN3 hoặc VNI). Văn bản được lập chỉ mục ngay và có thể hỏi "
                     "đáp khi xong; tệp trùng nội dung với văn bản đã có sẽ được báo và bỏ qua.</p>",
                     js_on_load=None)
         with gr.Column(scale=1, min_width=220, elem_id="vb-upload-col"):

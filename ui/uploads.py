@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.documents import SUPPORTED_SUFFIXES, Document, LoadError, load_file
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 """Uploads above this are refused with a message: a text document is far smaller."""
 MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*]+')
@@ -54,7 +54,7 @@ def prepare_uploads(paths: list[str | os.PathLike]) -> Prepared:
         path = Path(p)
         name = safe_name(path.name)
         if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-            out.errors.append((name, "định dạng chưa được hỗ trợ — chỉ nhận tệp .txt hoặc .md (mã UTF-8)"))
+            out.errors.append((name, f"định dạng chưa được hỗ trợ — nhận {', '.join(SUPPORTED_SUFFIXES)}"))
             continue
         try:
             size = path.stat().st_size
@@ -73,6 +73,6 @@ def prepare_uploads(paths: list[str | os.PathLike]) -> Prepared:
             out.errors.append((name, loaded.reason_vi))
             continue
         seen.add(name)
-        # The temporary upload path means nothing once indexed: keep the text, not the path.
-        out.documents.append(Document(id=loaded.id, raw=loaded.raw))
+        # The temporary upload path means nothing once indexed: keep the text and page map, not the path.
+        out.documents.append(replace(loaded, path=None))
     return out
