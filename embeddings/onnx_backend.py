@@ -151,7 +151,9 @@ def _session(path: Path, threads: int | None):
     return ort.InferenceSession(str(path), sess_options=options, providers=providers or available)
 
 
-def make_onnx_encoder(folder: Path, onnx_file: Path, *, max_seq_length: int = 512, threads: int | None = None):
+def make_onnx_encoder(
+    folder: Path, onnx_file: Path, *, max_seq_length: int = 512, threads: int | None = None
+):
     """An `OnnxEncoder` (the class is built on first use so that importing this module stays light)."""
     return _onnx_encoder_class()(folder, onnx_file, max_seq_length=max_seq_length, threads=threads)
 

@@ -24,14 +24,14 @@ MAX_WITH_NOTES = 1400
 MIN_CHARS = 250
 """A section shorter than this is merged with the next sibling section rather than cited alone."""
 LABEL_CHARS = 90
-LABEL_LEVEL = 4
+LABEL_LEVEL = 5
 """Level of an unnumbered label line that titles the list after it."""
 _LIST_MARKERS = ("-", "+", "•", "*", "(")
 
 _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(r"^(?:PHẦN\s+)?[IVXL]{1,5}\.\s+\S")),
-    (3, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),
-    (2, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
+    (4, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),
+    (3, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
     (2, re.compile(r"^\d{1,2}\.\s+\S")),
 )
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
@@ -89,7 +89,8 @@ class Paragraph:
     end: int
     text: str
     level: int | None
-    """Heading level (0 = all-caps title, 1 = roman, 2 = "1.", 3 = "2.1." ...), None for body text."""
+    """Heading level (0 = all-caps title, 1 = roman, 2 = "1.", 3 = "2.1.", 4 = "2.1.1.", 5 = label line),
+    None for body text."""
 
 
 def heading_level(line: str) -> int | None:

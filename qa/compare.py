@@ -29,7 +29,7 @@ from qa.retrieval import Filters, Hit, Retriever, fuse
 
 __all__ = [
     "By", "Comparison", "ComparedAnswer", "Fact", "Group", "Placement", "comparison_topic", "compare",
-    "find_facts", "is_comparison", "passage_placement", "raw_location", "restore_parents", "section_kind",
+    "find_facts", "is_comparison", "passage_placement", "raw_location", "section_kind",
     "sentences", "with_comparison",
 ]
 
@@ -261,36 +261,6 @@ def passage_placement(section: str, meta: DocumentMetadata, text: str = "") -> P
     if said:
         return Placement(tuple(Period(y) for y in said))
     return Placement(periods, span=True)
-
-
-_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s")
-
-
-def restore_parents(sections: Iterable[str]) -> list[str]:
-    """Section paths of one document's chunks, in order, with each numbered parent put back where the
-    path skips it: "KẾT LUẬN > 2.2. Hoàn thành các chỉ tiêu ..." comes after "KẾT LUẬN > 2. Một số nhiệm
-    vụ trọng tâm quý II năm 2022", so it becomes "KẾT LUẬN > 2. Một số nhiệm vụ trọng tâm quý II năm 2022
-    > 2.2. ...". The parent's heading says which quarter "2.2." is about."""
-    seen: dict[tuple[tuple[str, ...], str], str] = {}
-    out = []
-    for section in sections:
-        parts = [p for p in section.split(" > ") if p.strip()]
-        full: list[str] = []
-        for part in parts:
-            m = _NUMBERED.match(part)
-            if m:
-                scope = tuple(x for x in full if not _NUMBERED.match(x))
-                numbers = {n.group(1) for x in full if (n := _NUMBERED.match(x))}
-                pieces = m.group(1).split(".")
-                for k in range(1, len(pieces)):
-                    parent = ".".join(pieces[:k])
-                    if parent not in numbers and (scope, parent) in seen:
-                        full.append(seen[(scope, parent)])
-                        numbers.add(parent)
-                seen[(scope, m.group(1))] = part
-            full.append(part)
-        out.append(" > ".join(full))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -603,7 +573,6 @@ def with_comparison(answer: Answer, comparison: Comparison | None) -> Answer:
 # ---------------------------------------------------------------------------------------------------------
 
 _normalized: weakref.WeakKeyDictionary[Index, dict[str, NormalizedText]] = weakref.WeakKeyDictionary()
-_sections: weakref.WeakKeyDictionary[Index, list[str]] = weakref.WeakKeyDictionary()
 _tokens: weakref.WeakKeyDictionary[Index, list[frozenset[str]]] = weakref.WeakKeyDictionary()
 
 
@@ -611,22 +580,8 @@ def _chunk_tokens(index: Index) -> list[frozenset[str]]:
     """Every chunk's folded words and word pairs, its restored section path included, once per index."""
     if index not in _tokens:
         _tokens[index] = [frozenset(tokenize(_key(f"{section}\n{c.full_text}")))
-                          for section, c in zip(_full_sections(index), index.chunks)]
+                          for section, c in zip([c.section for c in index.chunks], index.chunks)]
     return _tokens[index]
-
-
-def _full_sections(index: Index) -> list[str]:
-    """Every chunk's section path with its numbered parents restored (chunk order), once per index."""
-    if index not in _sections:
-        by_doc: dict[str, list[int]] = {}
-        for i, c in enumerate(index.chunks):
-            by_doc.setdefault(c.doc_id, []).append(i)
-        full = [""] * len(index.chunks)
-        for positions in by_doc.values():
-            for i, path in zip(positions, restore_parents(index.chunks[i].section for i in positions)):
-                full[i] = path
-        _sections[index] = full
-    return _sections[index]
 
 
 def _normalized_text(index: Index, doc_id: str) -> NormalizedText:
@@ -772,7 +727,7 @@ def compare(retriever: Retriever, question: str, by: By | str | None = None, fil
     lexical = index.lexical.scores(topic)[allowed]
     fused = fuse(dense, lexical, retriever.config)
     words = _Topic(topic, index)
-    sections, tokens = _full_sections(index), _chunk_tokens(index)
+    sections, tokens = [c.section for c in index.chunks], _chunk_tokens(index)
     cands = [_Candidate(i, float(fused[j]), words.coverage(tokens[i]),
                         passage_placement(sections[i], docs[chunks[i].doc_id].metadata, chunks[i].full_text))
              for j, i in enumerate(allowed)]

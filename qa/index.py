@@ -37,6 +37,9 @@ from qa.metadata import DocumentMetadata
 from qa.normalize import Footnote
 
 MANIFEST_VERSION = 1
+PIPELINE_VERSION = 2
+"""Bump when normalisation or chunking changes: an index made by another version is re-chunked
+(its embeddings come back from the cache wherever a chunk's text is unchanged)."""
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): stages "chunk" and "embed"."""
 
@@ -202,8 +205,8 @@ class IndexBuilder:
         if gen is None:
             return {}, {}, {}
         manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("model_spec") != self.settings.model:
-            return {}, {}, {}  # another model: every chunk is embedded again (cache still helps)
+        if manifest.get("model_spec") != self.settings.model or manifest.get("pipeline") != PIPELINE_VERSION:
+            return {}, {}, {}  # another model or pipeline: every document is chunked and embedded again
         chunks: dict[str, list[Chunk]] = {}
         with open(gen / "chunks.jsonl", encoding="utf-8") as fh:
             for line in fh:
@@ -299,7 +302,7 @@ class IndexBuilder:
             for c in chunks:
                 fh.write(json.dumps(_chunk_to_row(c), ensure_ascii=False) + "\n")
         store.save(gen / "store")
-        manifest = {"version": MANIFEST_VERSION, "model_spec": self.settings.model, "model": self.embedder.name,
+        manifest = {"version": MANIFEST_VERSION, "pipeline": PIPELINE_VERSION, "model_spec": self.settings.model, "model": self.embedder.name,
                     "dim": self.embedder.dim, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
                     "documents": entries}
         _write_text_atomic(gen / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))

@@ -89,6 +89,12 @@ def test_a_page_number_does_not_split_a_sentence_in_004(seed_documents, chunks):
     assert not any(s <= raw.index("5", page.start()) < e for s, e in owner.spans)
 
 
+def test_a_subsection_keeps_its_numbered_parent_in_the_section_path(chunks):
+    sections = {c.section for c in chunks["000"]}
+    assert any(s.endswith("2. Một số nhiệm vụ trọng tâm quý II năm 2022 > 2.1. Làm tốt công tác xây dựng Đảng, "
+                          "hệ thống chính trị, vận động Nhân dân") for s in sections), sections
+
+
 def test_the_annex_target_is_cited_under_its_annex_section(chunks):
     (c,) = [c for c in chunks["001"] if "(18). Hoàn thành 100% chỉ tiêu giao quân năm 2022." in c.text]
     assert c.section.startswith("CHỈ TIÊU KẾ HOẠCH NĂM 2022")
@@ -96,7 +102,7 @@ def test_the_annex_target_is_cited_under_its_annex_section(chunks):
 
 @pytest.mark.parametrize("line,level", [
     ("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2021", 1),
-    ("3.6. Củng cố quốc phòng - an ninh; giữ vững an ninh chính trị, trật tự, an toàn xã hội", 2),
+    ("3.6. Củng cố quốc phòng - an ninh; giữ vững an ninh chính trị, trật tự, an toàn xã hội", 3),
     ("2. Một số nhiệm vụ trọng tâm quý II năm 2022", 2),
     ("CHỈ TIÊU KẾ HOẠCH NĂM 2022", 0),
     ("1. Công tác xây dựng Đảng đạt kết quả tích cực. Hoạt động của Mặt trận được tăng cường.", None),

