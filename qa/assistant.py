@@ -20,7 +20,7 @@ from qa.errors import VanbanError
 from qa.index import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
 from qa.normalize import fold
 from qa.query import understand
-from qa.retrieval import Filters, RetrievalConfig, Retriever
+from qa.retrieval import Filters, Hit, RetrievalConfig, Retriever
 
 
 ABSTENTION_DEPTH = 30
@@ -81,14 +81,15 @@ class Assistant:
         df = index.lexical.document_frequency
         n = len(index.chunks)
         reason = abstain_reason(query, hits, corpus)
-        answer = compose(query, hits[:k], reason, df, n)
         if is_comparison(query):  # "so sánh", "qua các năm", two periods named: the period-by-period view too
             try:
                 comparison = compare_periods(retriever, question, filters=filters, query=query)
-                return with_comparison(answer, comparison)
             except VanbanError:
-                pass  # nothing left to compare once comparison words are removed: the plain answer stands
-        return answer
+                comparison = None  # nothing left to compare once comparison words are removed
+            if comparison is not None:
+                return with_comparison(compose(query, _period_by_period(comparison, hits)[:k], reason, df, n),
+                                       comparison)
+        return compose(query, hits[:k], reason, df, n)
 
     def compare(self, topic: str, by: By | str | None = None, filters: Filters | None = None) -> Comparison:
         """A topic across the periods it names, or every period (or document) of the corpus, in time order;
@@ -113,3 +114,18 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[IndexedDocument], list[Chun
         chunks.extend(doc_chunks)
         docs.append(IndexedDocument(doc.id, doc.content_hash, str(doc.path or ""), len(doc_chunks), doc.metadata))
     return docs, chunks, loaded.errors
+
+
+def _period_by_period(comparison: Comparison, hits: list[Hit]) -> list[Hit]:
+    """A comparison's passages taken one period at a time (the best of each, then the next best ...),
+    then the plain search results, so the first k passages hear every period."""
+    queues = [[p.hit for p in g.passages] for g in comparison.groups if g.mentioned]
+    ordered: list[Hit] = []
+    while any(queues):
+        for q in queues:
+            if q:
+                ordered.append(q.pop(0))
+    unique: dict[str, Hit] = {}
+    for h in ordered + hits:
+        unique.setdefault(h.chunk.chunk_id, h)
+    return list(unique.values())

@@ -107,6 +107,9 @@ def cmd_chunks(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer) -> None:
+    comparison = getattr(answer, "comparison", None)
+    if comparison is not None:
+        print(comparison.to_text() + "\n")
     if answer.abstained:
         print(answer.text)
         if answer.passages:

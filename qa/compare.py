@@ -577,10 +577,9 @@ _tokens: weakref.WeakKeyDictionary[Index, list[frozenset[str]]] = weakref.WeakKe
 
 
 def _chunk_tokens(index: Index) -> list[frozenset[str]]:
-    """Every chunk's folded words and word pairs, its restored section path included, once per index."""
+    """Every chunk's folded words and word pairs, its section path included, once per index."""
     if index not in _tokens:
-        _tokens[index] = [frozenset(tokenize(_key(f"{section}\n{c.full_text}")))
-                          for section, c in zip([c.section for c in index.chunks], index.chunks)]
+        _tokens[index] = [frozenset(tokenize(_key(c.index_text))) for c in index.chunks]
     return _tokens[index]
 
 
@@ -727,9 +726,9 @@ def compare(retriever: Retriever, question: str, by: By | str | None = None, fil
     lexical = index.lexical.scores(topic)[allowed]
     fused = fuse(dense, lexical, retriever.config)
     words = _Topic(topic, index)
-    sections, tokens = [c.section for c in index.chunks], _chunk_tokens(index)
+    tokens = _chunk_tokens(index)
     cands = [_Candidate(i, float(fused[j]), words.coverage(tokens[i]),
-                        passage_placement(sections[i], docs[chunks[i].doc_id].metadata, chunks[i].full_text))
+                        passage_placement(chunks[i].section, docs[chunks[i].doc_id].metadata, chunks[i].full_text))
              for j, i in enumerate(allowed)]
 
     groups, member = _groups(named, by, cands, index)
