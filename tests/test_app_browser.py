@@ -125,6 +125,45 @@ def test_markdown_export_keeps_cited_passages() -> None:
     assert render.NOT_AN_ANSWER in abstained and "[1] " in abstained
 
 
+def _comparison_record() -> dict:
+    evil = "<script>window.__pwned=1</script> ${x} `y` chỉ tiêu giao quân"
+    rec = {"n": 1, "doc": "a<b>&.txt", "chunk_id": "c1", "start": 0, "end": 10, "spans": [[0, 10]],
+           "text": evil, "section": "<b>Mục</b>", "score": 0.5, "title": '<img src=x onerror="alert(1)">',
+           "number": "<i>02</i>", "date": "2022-01-02", "doc_type": "",
+           "period": {"year": 2022, "quarter": None}, "period_label": "năm 2022"}
+    return {"question": "q", "topic": "chỉ tiêu <u>giao quân</u>", "by": "year", "markdown": "",
+            "passages": [rec],
+            "groups": [{"label": "năm <2022>", "kind": "period", "mentioned": True,
+                        "facts": [{"text": "100% ${chỉ tiêu}", "passage": 1}],
+                        "highlights": [{"text": evil, "passage": 1}], "passages": [rec]},
+                       {"label": "năm 2023", "kind": "period", "mentioned": False, "facts": [],
+                        "highlights": [], "passages": []}]}
+
+
+def test_comparison_html_escapes_document_text() -> None:
+    from ui import render
+    record = _comparison_record()
+    html = render.comparison_html(record)
+    for raw in ("<script", "<img", "<b>Mục", "<i>02", "<u>", "<2022>", "${", "`"):
+        assert raw not in html, raw
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    assert "&#36;&#123;x&#125;" in html and "100% &#36;&#123;chỉ tiêu&#125;" in html
+    assert "&lt;i&gt;02&lt;/i&gt;" in html and "a&lt;b&gt;&amp;.txt" in html
+    assert '<tr class="vb-cmp-none" data-label="năm 2023">' in html and render.NOT_MENTIONED in html
+    assert '<button type="button" class="vb-cite" data-n="1"' in html
+    assert 'class="vb-card" id="vb-card-1"' in html and "vb-open" in html
+
+    # the Ask tab: the table above the cards, citing the cards' own numbers
+    card = dict(record["passages"][0], n=3)
+    answer = render.answer_html({"question": "q", "abstained": False, "text": "x [1]", "reason": "",
+                                 "passages": [dict(card, n=1, chunk_id="other"), card],
+                                 "comparison": record})
+    assert "<script" not in answer and "${" not in answer
+    table = answer[answer.index("vb-cmp-table"):answer.index("</table>")]
+    assert 'data-n="3"' in table and 'data-n="1"' not in table
+    assert answer.index("vb-cmp-table") < answer.index('id="vb-card-1"')
+
+
 # ------------------------------------------------------------------------------------------------------
 # The server and the browser
 # ------------------------------------------------------------------------------------------------------
@@ -446,7 +485,7 @@ def test_bad_uploads_get_clear_messages_and_leave_the_index_working(page) -> Non
     errors = page.locator("#vb-upload-status .vb-st-error")
     expect(errors).to_have_count(5, timeout=INDEX_TIMEOUT)
     for name, reason in [("rong.txt", "tệp rỗng"), ("anh.txt", "tệp nhị phân"), ("latin.txt", "UTF-8"),
-                         ("lon.txt", "quá lớn"), ("bang.csv", ".txt hoặc .md")]:
+                         ("lon.txt", "quá lớn"), ("bang.csv", "định dạng chưa được hỗ trợ")]:
         expect(errors.filter(has_text=name)).to_contain_text(reason)
     expect(page.locator(".vb-summary")).to_contain_text("5 văn bản")
     _ask_tab(page)
@@ -479,3 +518,58 @@ def test_questions_are_answered_while_a_document_is_being_indexed(browser, serve
     finally:
         indexer.context.close()
         asker.context.close()
+
+
+def _compare_tab(page) -> None:
+    page.get_by_role("tab", name="So sánh").click()
+    page.locator("#vb-cmp-topic textarea").wait_for()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_compare_tab_shows_the_years_side_by_side(page) -> None:
+    from playwright.sync_api import expect
+    _compare_tab(page)
+    box = page.locator("#vb-cmp-topic textarea")
+    box.fill("Chỉ tiêu giao quân qua các năm")
+    box.press("Enter")
+    table = page.locator("#vb-compare .vb-cmp-table")
+    expect(table).to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(table.locator("thead")).to_contain_text("Kỳ")
+    for year in ("năm 2021", "năm 2022"):
+        row = table.locator(f'tbody tr[data-label="{year}"]')
+        expect(row.locator("th")).to_have_text(year)
+        expect(row).to_contain_text(ANNEX_DOC)
+        expect(row.locator(".vb-cite").first).to_be_visible()
+        expect(row).not_to_have_class(re.compile("vb-cmp-none"))
+    missing = table.locator('tbody tr[data-label="năm 2023"]')
+    expect(missing).to_have_class(re.compile("vb-cmp-none"))
+    expect(missing).to_contain_text("không đề cập")
+    labels = table.locator("tbody th").all_text_contents()
+    assert labels.index("năm 2021") < labels.index("năm 2022") < labels.index("năm 2023")
+    assert "Traceback" not in page.locator("#vb-compare").text_content()
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "compare.png"))
+
+    # the period's cards under the table, and the document at the passage
+    card = page.locator(f'#vb-compare .vb-card[data-doc="{ANNEX_DOC}"]').first
+    expect(card).to_be_visible()
+    card.locator(".vb-open").click()
+    expect(page.locator("#vb-cmp-source .vb-source")).to_have_attribute("data-doc", ANNEX_DOC,
+                                                                        timeout=ANSWER_TIMEOUT)
+    expect(page.locator("#vb-cmp-source mark.vb-cited").first).to_be_in_viewport()
+    page.locator("#vb-cmp-source-close").click()
+    expect(page.locator("#vb-cmp-source-col")).to_be_hidden()
+
+    with page.expect_download() as download:
+        page.locator("#vb-cmp-download").click()
+    markdown = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "| Kỳ |" in markdown and "năm 2023" in markdown and "không đề cập" in markdown
+
+    # a topic with nothing left to compare: the library's message, plainly
+    page.locator("#vb-cmp-examples .vb-chip").first.wait_for()
+    box.fill("so sánh qua các năm")
+    box.press("Enter")
+    expect(page.locator("#vb-compare .vb-message")).to_contain_text("Hãy nêu nội dung cần so sánh",
+                                                                    timeout=ANSWER_TIMEOUT)

@@ -1,9 +1,8 @@
-"""The web app staffers use: Hỏi đáp (ask, with cited passages and the source document) and Văn bản
-(the corpus: list, upload, remove). A thin layer over `qa.assistant.Assistant`: no retrieval here, only
+"""The web app staffers use: Hỏi đáp (ask, with cited passages and the source document), Văn bản
+(the corpus: list, upload, remove) and So sánh (one topic across periods, side by side). A thin layer over `qa.assistant.Assistant`: no retrieval here, only
 calls to qa and conversion of its results to escaped HTML (ui/render.py).
 
-Each tab is built by its own function, so a later tab (So sánh: one topic across periods) is one more
-function and one more `with gr.Tab(...)` line in `build_app`.
+Each tab is built by its own function and is one `with gr.Tab(...)` line in `build_app`.
 """
 from __future__ import annotations
 
@@ -200,14 +199,19 @@ class AskTab:
         return [self.year, self.doc_type, self.doc]
 
     def refresh_filters(self, assistant: Assistant) -> Callable:
-        """An event function: the filter dropdowns' choices from the index now, keeping valid selections."""
-        def refresh(year: str | None, doc_type: str | None, doc: str | None):
-            docs = _documents(assistant)
-            years, types, documents = _year_choices(docs), _type_choices(docs), _doc_choices(docs)
-            return (gr.Dropdown(choices=years, value=_keep(year, years)),
-                    gr.Dropdown(choices=types, value=_keep(doc_type, types)),
-                    gr.Dropdown(choices=documents, value=_keep(doc, documents)))
-        return refresh
+        return _refresh_filters(assistant)
+
+
+def _refresh_filters(assistant: Assistant) -> Callable:
+    """An event function: the filter dropdowns' choices (year, type, document) from the index now, keeping
+    valid selections."""
+    def refresh(year: str | None, doc_type: str | None, doc: str | None):
+        docs = _documents(assistant)
+        years, types, documents = _year_choices(docs), _type_choices(docs), _doc_choices(docs)
+        return (gr.Dropdown(choices=years, value=_keep(year, years)),
+                gr.Dropdown(choices=types, value=_keep(doc_type, types)),
+                gr.Dropdown(choices=documents, value=_keep(doc, documents)))
+    return refresh
 
 
 def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
@@ -246,11 +250,7 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
             answer = gr.HTML(partial(_welcome, assistant), js_on_load=ANSWER_JS, elem_id="vb-answer",
                              min_height=120)
             markdown = gr.Textbox(visible="hidden", elem_id="vb-markdown")
-        with gr.Column(scale=2, min_width=320, visible=False, elem_id="vb-source-col") as source_col:
-            with gr.Row(elem_id="vb-source-bar"):
-                gr.HTML('<div class="vb-source-label">Văn bản gốc</div>', js_on_load=None)
-                close = gr.Button("✕ Đóng", size="sm", scale=0, min_width=0, elem_id="vb-source-close")
-            source = gr.HTML("", js_on_load=SOURCE_JS, elem_id="vb-source")
+        source_col, close, source = _source_panel("vb")
 
     def run(question_text: str, year_v: str, quarter_v: str, type_v: str, doc_v: str, k: float):
         hidden = (None, "", gr.Row(visible=False), gr.DownloadButton(value=None), gr.Column(visible=False),
@@ -278,6 +278,29 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
         chip.click(_constant(text), None, question, queue=False, api_visibility="private").then(
             run, inputs, outputs, api_visibility="private", **ask_options)
 
+    _wire_source(assistant, answer, record, source_col, close, source)
+    copy_button.click(None, [markdown], None, js=COPY_JS)
+    return AskTab(question, year, quarter, doc_type, doc, answer)
+
+
+def _source_panel(prefix: str) -> tuple[gr.Column, gr.Button, gr.HTML]:
+    """The side panel with the whole document ("Xem trong văn bản"), hidden until a card asks for it.
+    Ids are `{prefix}-source-col`, `{prefix}-source-close`, `{prefix}-source` (one panel per tab)."""
+    with gr.Column(scale=2, min_width=320, visible=False, elem_id=f"{prefix}-source-col",
+                   elem_classes="vb-source-col") as source_col:
+        with gr.Row(elem_classes="vb-source-bar"):
+            gr.HTML('<div class="vb-source-label">Văn bản gốc</div>', js_on_load=None)
+            close = gr.Button("✕ Đóng", size="sm", scale=0, min_width=0, elem_id=f"{prefix}-source-close",
+                              elem_classes="vb-source-close")
+        source = gr.HTML("", js_on_load=SOURCE_JS.replace("'vb-source-col'", f"'{prefix}-source-col'"),
+                         elem_id=f"{prefix}-source")
+    return source_col, close, source
+
+
+def _wire_source(assistant: Assistant, html: gr.HTML, record: gr.State, source_col: gr.Column,
+                 close: gr.Button, source: gr.HTML) -> None:
+    """A card's "Xem trong văn bản" (ANSWER_JS triggers open_source with its n) opens the panel on the
+    passage of `record["passages"]` with that n."""
     def open_source(rec: dict | None, evt: gr.EventData):
         try:
             n = int(getattr(evt, "n", 0))
@@ -291,12 +314,9 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
             return render.message_html(exc.vi), gr.Column(visible=True)
         return render.source_html(passage, raw), gr.Column(visible=True)
 
-    answer.open_source(open_source, [record], [source, source_col], concurrency_id="view",
-                       concurrency_limit=VIEW_CONCURRENCY, show_progress="hidden",
-                       api_visibility="private")
+    html.open_source(open_source, [record], [source, source_col], concurrency_id="view",
+                     concurrency_limit=VIEW_CONCURRENCY, show_progress="hidden", api_visibility="private")
     close.click(lambda: gr.Column(visible=False), None, source_col, queue=False, api_visibility="private")
-    copy_button.click(None, [markdown], None, js=COPY_JS)
-    return AskTab(question, year, quarter, doc_type, doc, answer)
 
 
 def _welcome(assistant: Assistant) -> str:
@@ -308,7 +328,7 @@ def _constant(value: str) -> Callable[[], str]:
     return lambda: value
 
 
-def _write_export(export_dir: Path, markdown: str) -> str:
+def _write_export(export_dir: Path, markdown: str, prefix: str = "tra-loi") -> str:
     """The Markdown in a fresh file of the app's own temporary directory (older exports are pruned)."""
     export_dir.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - 3600
@@ -320,9 +340,98 @@ def _write_export(export_dir: Path, markdown: str) -> str:
             pass
     folder = export_dir / uuid.uuid4().hex
     folder.mkdir()
-    path = folder / f"tra-loi-{time.strftime('%Y%m%d-%H%M%S')}.md"
+    path = folder / f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}.md"
     path.write_text(markdown, encoding="utf-8")
     return str(path)
+
+
+# --------------------------------------------------------------------------------------------------------
+# So sánh
+# --------------------------------------------------------------------------------------------------------
+
+COMPARE_EXAMPLES = [
+    "So sánh nhiệm vụ trọng tâm quý II năm 2021, 2022 và 2023 về giải ngân vốn đầu tư công",
+    "Chỉ tiêu giao quân qua các năm",
+    "Tai nạn giao thông quý I 2021 so với quý I 2022",
+]
+BY_CHOICES = [("Tự động", ALL), ("Năm", "year"), ("Quý", "quarter"), ("Văn bản", "document")]
+
+
+@dataclass
+class CompareTab:
+    topic: gr.Textbox
+    year: gr.Dropdown
+    doc_type: gr.Dropdown
+    doc: gr.Dropdown
+    result: gr.HTML
+
+    @property
+    def filter_dropdowns(self) -> list[gr.Dropdown]:
+        return [self.year, self.doc_type, self.doc]
+
+
+def compare_tab(assistant: Assistant, export_dir: Path) -> CompareTab:
+    """One topic across periods: a table of the periods in time order, then each period's passage cards."""
+    docs = _documents(assistant)
+    with gr.Row(equal_height=True, elem_id="vb-cmp-row"):
+        topic = gr.Textbox(
+            show_label=False, placeholder="Nội dung cần so sánh, ví dụ: chỉ tiêu giao quân qua các năm "
+                                          "(Enter để so sánh)",
+            lines=1, max_lines=3, max_length=10_000, scale=6, elem_id="vb-cmp-topic", container=False)
+        compare_button = gr.Button("So sánh", variant="primary", scale=0, min_width=110, elem_id="vb-cmp-go")
+    with gr.Row(elem_id="vb-cmp-examples", elem_classes="vb-examples"):
+        chips = [gr.Button(q, size="sm", variant="secondary", scale=0, min_width=0, elem_classes="vb-chip")
+                 for q in COMPARE_EXAMPLES]
+    with gr.Accordion("Cách so sánh và bộ lọc", open=False, elem_id="vb-cmp-filters"):
+        by = gr.Radio(BY_CHOICES, value=ALL, label="Theo", elem_id="vb-cmp-by",
+                      info="Tự động: theo các kỳ nêu trong câu, nếu không thì theo năm.")
+        with gr.Row():
+            years = _year_choices(docs)
+            year = gr.Dropdown(years, value=ALL, label="Năm", min_width=140)
+            quarter = gr.Dropdown(QUARTER_CHOICES, value=ALL, label="Quý", min_width=140)
+            types = _type_choices(docs)
+            doc_type = gr.Dropdown(types, value=ALL, label="Loại văn bản", min_width=160)
+            doc = gr.Dropdown(_doc_choices(docs), value=ALL, label="Văn bản", scale=2, min_width=240)
+
+    record = gr.State(None)
+    with gr.Row(elem_id="vb-cmp-result-row"):
+        with gr.Column(scale=3, min_width=320, elem_id="vb-cmp-main-col"):
+            with gr.Row(elem_id="vb-cmp-export", elem_classes="vb-export", visible=False) as export_row:
+                download = gr.DownloadButton("Tải về (.md)", size="sm", elem_id="vb-cmp-download", scale=0,
+                                             min_width=0)
+            result = gr.HTML(
+                '<section class="vb-welcome"><p><b>So sánh một nội dung qua các kỳ</b> — quý, năm hoặc từng '
+                "văn bản. Mỗi kỳ có số liệu chính và câu tiêu biểu kèm trích dẫn [n]; kỳ không có đoạn nào "
+                "nói về nội dung này được ghi rõ <i>không đề cập</i>.</p></section>",
+                js_on_load=ANSWER_JS, elem_id="vb-compare", min_height=120)
+        source_col, close, source = _source_panel("vb-cmp")
+
+    def run(topic_text: str, by_v: str, year_v: str, quarter_v: str, type_v: str, doc_v: str):
+        hidden = (None, gr.Row(visible=False), gr.DownloadButton(value=None), gr.Column(visible=False), "")
+        try:
+            comparison = assistant.compare(topic_text or "", by=by_v or None,
+                                           filters=_filters(year_v, quarter_v, type_v, doc_v))
+        except VanbanError as exc:
+            return (render.message_html(exc.vi), *hidden)
+        except Exception:  # noqa: BLE001 - the edge: log it, never show a traceback
+            log.exception("compare failed: %r", topic_text)
+            return (render.message_html(UNEXPECTED), *hidden)
+        rec = render.comparison_record(comparison)
+        md = f"## So sánh văn bản\n\n**Câu hỏi:** {topic_text.strip()}\n\n{rec['markdown']}\n"
+        return (render.comparison_html(rec), rec, gr.Row(visible=bool(comparison.groups)),
+                gr.DownloadButton(value=_write_export(export_dir, md, "so-sanh")), gr.Column(visible=False), "")
+
+    inputs = [topic, by, year, quarter, doc_type, doc]
+    outputs = [result, record, export_row, download, source_col, source]
+    options = dict(concurrency_id="ask", concurrency_limit=ASK_CONCURRENCY, show_progress="minimal",
+                   show_progress_on=[result])
+    topic.submit(run, inputs, outputs, api_name="compare", **options)
+    compare_button.click(run, inputs, outputs, api_visibility="private", **options)
+    for chip, text in zip(chips, COMPARE_EXAMPLES):
+        chip.click(_constant(text), None, topic, queue=False, api_visibility="private").then(
+            run, inputs, outputs, api_visibility="private", **options)
+    _wire_source(assistant, result, record, source_col, close, source)
+    return CompareTab(topic, year, doc_type, doc, result)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -458,7 +567,8 @@ def build_app(assistant: Assistant, *, export_dir: Path | None = None) -> gr.Blo
                 ask = ask_tab(assistant, export_dir)
             with gr.Tab("Văn bản", id="documents", elem_id="vb-tab-documents") as docs_tab_item:
                 documents = documents_tab(assistant)
-            # with gr.Tab("So sánh", id="compare"): compare_tab(assistant)  -- a later change
+            with gr.Tab("So sánh", id="compare", elem_id="vb-tab-compare") as compare_tab_item:
+                compare = compare_tab(assistant, export_dir)
 
         refresh_filters = ask.refresh_filters(assistant)
         filter_io = dict(inputs=ask.filter_dropdowns, outputs=ask.filter_dropdowns, queue=False,
@@ -467,6 +577,8 @@ def build_app(assistant: Assistant, *, export_dir: Path | None = None) -> gr.Blo
             event.then(refresh_filters, **filter_io)
         ask_tab_item.select(refresh_filters, **filter_io)
         app.load(refresh_filters, **filter_io)
+        compare_io = dict(filter_io, inputs=compare.filter_dropdowns, outputs=compare.filter_dropdowns)
+        compare_tab_item.select(_refresh_filters(assistant), **compare_io)
         refresh_docs = documents.refresh(assistant)
         docs_tab_item.select(refresh_docs, [documents.to_remove],
                              [documents.table, documents.summary, documents.to_remove],

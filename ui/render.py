@@ -53,7 +53,9 @@ def answer_record(answer: Answer) -> dict:
     query = getattr(answer, "query", None)
     return {"question": answer.question, "abstained": answer.abstained, "text": answer.text,
             "reason": answer.reason, "restored": getattr(query, "restored", "") or "",
-            "passages": [passage_record(p) for p in answer.passages]}
+            "passages": [passage_record(p) for p in answer.passages],
+            "comparison": (comparison_record(answer.comparison)
+                           if getattr(answer, "comparison", None) is not None else None)}
 
 
 def cited_numbers(text: str, count: int) -> list[int]:
@@ -143,7 +145,18 @@ def answer_html(record: dict) -> str:
         title = f"Nguồn trích dẫn ({len(passages)} đoạn)" if passages else ""
     cards = "".join(passage_card(p, record["question"], closest=record["abstained"]) for p in passages)
     heading = f'<h3 class="vb-sources-title">{title}</h3>' if title else ""
-    return f'<div class="vb-result">{head}{heading}{cards}</div>'
+    return f'<div class="vb-result">{head}{_period_view(record)}{heading}{cards}</div>'
+
+
+def _period_view(record: dict) -> str:
+    """For a comparison question: the periods side by side above the cards, citing the cards' numbers."""
+    comparison = record.get("comparison")
+    if not comparison or not comparison["groups"]:
+        return ""
+    card = {p["chunk_id"]: p["n"] for p in record["passages"]}
+    numbers = {p["n"]: card[p["chunk_id"]] for p in comparison["passages"] if p["chunk_id"] in card}
+    return (f'<h3 class="vb-sources-title">Theo từng kỳ: {escape_html(comparison["topic"])}</h3>'
+            f"{comparison_table_html(comparison, numbers)}")
 
 
 def message_html(text: str, *, kind: str = "error") -> str:
@@ -212,6 +225,8 @@ def answer_markdown(record: dict) -> str:
                      + (f"; mục: {p['section']}" if p["section"] else "") + "  ")
         lines += [f"> {line}" if line else ">" for line in p["text"].splitlines()]
         lines.append("")
+    if record.get("comparison") and record["comparison"]["groups"]:
+        lines += ["### Theo từng kỳ", "", record["comparison"]["markdown"]]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -270,3 +285,104 @@ def removal_status_html(doc_id: str, documents: int, chunks: int) -> str:
 def status_error_html(message: str) -> str:
     return (f'<div class="vb-status"><ul><li class="vb-st-error"><span class="vb-st-icon" aria-hidden="true">'
             f"✕</span><span>{escape_html(message)}</span></li></ul></div>")
+
+
+# --------------------------------------------------------------------------------------------------------
+# So sánh: one topic across periods (qa.compare.Comparison)
+# --------------------------------------------------------------------------------------------------------
+
+NOT_MENTIONED = "không đề cập"
+BY_LABELS = {"named": "các kỳ được nêu", "quarter": "quý", "year": "năm", "document": "văn bản"}
+
+
+def comparison_record(comparison) -> dict:
+    """What the app keeps of a Comparison between events (JSON-safe): each group's label, figures, best
+    sentence and passages (as `passage_record`s), plus `passages`, every cited passage once (for the
+    source view), and the Markdown export."""
+    groups, passages = [], {}
+    for g in comparison.groups:
+        recs = [passage_record(p) for p in g.passages]
+        for r in recs:
+            passages.setdefault(r["n"], r)
+        groups.append({
+            "label": g.label, "kind": g.kind, "mentioned": g.mentioned,
+            "facts": [{"text": f.text, "passage": f.passage} for f in g.facts],
+            "highlights": [{"text": h.text, "passage": h.passage} for h in g.highlights],
+            "passages": recs,
+        })
+    return {"question": comparison.question, "topic": comparison.topic, "by": comparison.by,
+            "groups": groups, "passages": [passages[n] for n in sorted(passages)],
+            "markdown": comparison.to_markdown()}
+
+
+def _cite(n: int, numbers: dict[int, int] | None) -> str:
+    """A citation chip [n]; with `numbers` (the Ask tab), n is renumbered to the answer's card, and a
+    passage not among the cards gets no chip."""
+    if numbers is not None:
+        if n not in numbers:
+            return ""
+        n = numbers[n]
+    return (f'<button type="button" class="vb-cite" data-n="{int(n)}" '
+            f'title="Xem đoạn trích dẫn [{int(n)}]">[{int(n)}]</button>')
+
+
+def _source_short(rec: dict) -> str:
+    ident = " · ".join(x for x in (rec.get("number") or "", vi_date(rec.get("date") or "")) if x)
+    return ((f"{escape_html(ident)} · " if ident else "")
+            + f'<span class="vb-file">{escape_html(rec["doc"])}</span>')
+
+
+def comparison_table_html(record: dict, numbers: dict[int, int] | None = None) -> str:
+    """The periods side by side, in time order: figures with their [n], the best sentence, the sources;
+    a period without a passage on the topic says "không đề cập" (greyed). Scrolls sideways on a phone."""
+    rows = []
+    for g in record["groups"]:
+        label = f'<th scope="row" class="vb-cmp-period">{escape_html(g["label"])}</th>'
+        if not g["mentioned"]:
+            rows.append(f'<tr class="vb-cmp-none" data-label="{escape_html(g["label"])}">{label}'
+                        f'<td colspan="3" class="vb-cmp-missing">{NOT_MENTIONED}</td></tr>')
+            continue
+        facts = "".join(f'<li>{escape_html(f["text"])}{_cite(f["passage"], numbers)}</li>'
+                        for f in g["facts"][:4])
+        facts = f'<ul class="vb-cmp-facts">{facts}</ul>' if facts else '<span class="vb-subtle">—</span>'
+        gist = (f'{escape_html(g["highlights"][0]["text"])}{_cite(g["highlights"][0]["passage"], numbers)}'
+                if g["highlights"] else '<span class="vb-subtle">—</span>')
+        seen, sources = set(), []
+        for p in g["passages"]:
+            if p["doc"] in seen:
+                continue
+            seen.add(p["doc"])
+            sources.append(f"<li>{_cite(p['n'], numbers)}{_source_short(p)}</li>")
+        rows.append(f'<tr data-label="{escape_html(g["label"])}">{label}<td>{facts}</td>'
+                    f'<td class="vb-cmp-gist">{gist}</td><td><ul class="vb-cmp-src">{"".join(sources)}</ul></td></tr>')
+    if not rows:
+        return ""
+    return (
+        '<div class="vb-cmp-scroll" tabindex="0"><table class="vb-cmp-table">'
+        '<thead><tr><th scope="col">Kỳ</th><th scope="col">Số liệu chính</th>'
+        '<th scope="col">Nội dung tiêu biểu</th><th scope="col">Nguồn</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div>'
+    )
+
+
+def comparison_html(record: dict) -> str:
+    """The So sánh tab's result: the table, then each period's passage cards (the Ask tab's cards)."""
+    groups = record["groups"]
+    by = BY_LABELS.get(record["by"], record["by"])
+    head = (f'<section class="vb-answer vb-cmp-head" role="status"><div class="vb-answer-label">So sánh</div>'
+            f'<p class="vb-answer-text">{escape_html(record["topic"])}</p>'
+            f'<p class="vb-answer-note">Theo {escape_html(by)} · {len(groups)} kỳ, theo thứ tự thời gian; '
+            "bấm [n] để xem đoạn trích.</p></section>")
+    if not groups:
+        return (f'<div class="vb-result vb-compare">{head}'
+                + message_html("Không có văn bản nào khớp bộ lọc đã chọn.", kind="info") + "</div>")
+    parts = []
+    for g in groups:
+        title = f'<h3 class="vb-sources-title vb-cmp-group-title">{escape_html(g["label"])}</h3>'
+        if not g["mentioned"]:
+            parts.append(f'<section class="vb-cmp-group vb-cmp-none">{title}'
+                         f'<p class="vb-cmp-missing">{NOT_MENTIONED}</p></section>')
+            continue
+        cards = "".join(passage_card(p, record["topic"]) for p in g["passages"])
+        parts.append(f'<section class="vb-cmp-group">{title}{cards}</section>')
+    return f'<div class="vb-result vb-compare">{head}{comparison_table_html(record)}{"".join(parts)}</div>'

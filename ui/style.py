@@ -36,12 +36,12 @@ CSS = """
 .vb-header p { margin: 0; color: var(--body-text-color-subdued); font-size: 15px; }
 
 /* ask row and example chips */
-#vb-question textarea { font-size: 17px !important; padding: 12px 14px !important;
+#vb-question textarea, #vb-cmp-topic textarea { font-size: 17px !important; padding: 12px 14px !important;
   border: 1px solid var(--border-color-primary) !important; border-radius: 10px !important; }
-#vb-question textarea:focus { border-color: var(--vb-accent) !important; box-shadow: 0 0 0 2px var(--vb-accent-soft); }
-#vb-ask { font-size: 16px; }
-#vb-examples { gap: 6px !important; align-items: center; flex-wrap: wrap; }
-#vb-examples::before { content: "Gợi ý:"; font-size: 14px; color: var(--body-text-color-subdued); margin-right: 2px; }
+#vb-question textarea:focus, #vb-cmp-topic textarea:focus { border-color: var(--vb-accent) !important; box-shadow: 0 0 0 2px var(--vb-accent-soft); }
+#vb-ask, #vb-cmp-go { font-size: 16px; }
+#vb-examples, .vb-examples { gap: 6px !important; align-items: center; flex-wrap: wrap; }
+#vb-examples::before, .vb-examples::before { content: "Gợi ý:"; font-size: 14px; color: var(--body-text-color-subdued); margin-right: 2px; }
 .vb-chip { flex: 0 1 auto !important; width: auto !important; max-width: 100%; border-radius: 999px !important;
   font-weight: 500 !important; white-space: normal !important; text-align: left; }
 
@@ -93,14 +93,14 @@ CSS = """
 .vb-open { margin-left: auto; border: 1px solid var(--vb-accent); color: var(--vb-accent); background: transparent;
   border-radius: 7px; padding: 5px 12px; font-size: 14px; font-weight: 600; cursor: pointer; }
 .vb-open:hover, .vb-open:focus-visible { background: var(--vb-accent); color: #fff; }
-#vb-export { gap: 8px; justify-content: flex-end; margin-bottom: -6px; }
-#vb-export button { flex: 0 0 auto !important; }
+#vb-export, .vb-export { gap: 8px; justify-content: flex-end; margin-bottom: -6px; }
+#vb-export button, .vb-export button { flex: 0 0 auto !important; }
 
 /* source view */
-#vb-source-col { position: sticky; top: 10px; align-self: flex-start; border: 1px solid var(--border-color-primary);
+.vb-source-col { position: sticky; top: 10px; align-self: flex-start; border: 1px solid var(--border-color-primary);
   border-radius: 12px; padding: 10px 14px 14px; background: var(--vb-card); }
-#vb-source-bar { align-items: center; }
-#vb-source-close { border: 1px solid var(--border-color-primary) !important; border-radius: 7px !important;
+.vb-source-bar { align-items: center; }
+.vb-source-close { border: 1px solid var(--border-color-primary) !important; border-radius: 7px !important;
   padding: 4px 12px !important; flex: 0 0 auto !important; }
 .vb-source-label { font-size: 13px; font-weight: 700; text-transform: uppercase; letter-spacing: .05em;
   color: var(--body-text-color-subdued); }
@@ -109,6 +109,27 @@ CSS = """
   overflow-y: auto; margin-top: 10px; padding: 12px 14px; line-height: 1.7; font-size: 15px;
   background: var(--vb-quote); border-radius: 8px; border: 1px solid var(--border-color-primary); }
 .vb-source mark.vb-cited { background: var(--vb-cited); box-shadow: inset 0 -2px 0 var(--vb-cited-line); padding: 1px 0; }
+
+/* comparison: the periods side by side (the table scrolls sideways on a narrow screen) */
+.vb-cmp-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 4px 0 8px;
+  border: 1px solid var(--border-color-primary); border-radius: 10px; width: 0; min-width: 100%; }
+/* (width 0, min-width 100%: the table's own width never widens the page; it scrolls inside) */
+.vb-cmp-table { border-collapse: collapse; width: 100%; min-width: 640px; font-size: 15px; line-height: 1.5; }
+.vb-cmp-table, .vb-cmp-table thead, .vb-cmp-table tbody, .vb-cmp-table tr { border: 0 !important; margin: 0 !important; }
+.vb-cmp-table th, .vb-cmp-table td { padding: 8px 12px !important; text-align: left; vertical-align: top;
+  border: 0 !important; border-bottom: 1px solid var(--border-color-primary) !important; }
+.vb-cmp-table thead th { font-size: 13px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em;
+  color: var(--body-text-color-subdued); background: var(--background-fill-secondary); }
+.vb-cmp-table tbody tr:last-child > * { border-bottom: 0 !important; }
+.vb-cmp-period { white-space: nowrap; font-weight: 700; color: var(--vb-accent); }
+.vb-cmp-table td:nth-child(2) { min-width: 150px; }
+.vb-cmp-gist { min-width: 240px; }
+.vb-cmp-table ul { margin: 0; padding: 0; list-style: none; }
+.vb-cmp-table li { margin: 0 0 3px; }
+.vb-cmp-src li { font-size: 13.5px; color: var(--body-text-color-subdued); }
+.vb-cmp-none .vb-cmp-period, .vb-cmp-missing { color: var(--body-text-color-subdued) !important; font-style: italic; }
+.vb-cmp-none { background: var(--background-fill-secondary); }
+.vb-cmp-group .vb-cmp-missing { margin: 0 0 12px; }
 
 /* documents tab */
 #vb-docs-table, #vb-docs-table table, #vb-docs-table th, #vb-docs-table td, #vb-docs-table span,
@@ -132,7 +153,8 @@ CSS = """
   .vb-header p { font-size: 14px; }
   .vb-card { padding: 10px 12px; }
   .vb-open { margin-left: 0; width: 100%; }
-  #vb-source-col { position: static; }
+  .vb-source-col { position: static; }
+  .vb-cmp-table { font-size: 14px; }
   .vb-source-text { max-height: 60vh; }
 }
 """
