@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.accent_model import (GENERAL_SOURCES, AccentModel, NgramLM, build_model,  # noqa: E402
+from qa.accent_model import (GENERAL_SOURCES, RESEARCH_SOURCES, AccentModel, NgramLM, build_model,  # noqa: E402
                              candidate_forms, train_domain, train_general)
 from qa.accents import MIN_CONFIDENCE, QUESTION_MIN_CONFIDENCE, AccentRestorer  # noqa: E402
 from qa.config import SEEDS_DIR  # noqa: E402
@@ -88,7 +88,7 @@ def main() -> None:
     t = time.perf_counter()
     general = train_general()
     t_general = time.perf_counter() - t
-    no_vlsp = train_general([s for s in GENERAL_SOURCES if s.name != "vlsp2013-sample"])
+    with_vlsp = train_general(GENERAL_SOURCES + RESEARCH_SOURCES)
     empty = NgramLM.train([])
 
     def full(d: str) -> AccentModel:
@@ -101,15 +101,15 @@ def main() -> None:
     def general_only(d: str) -> AccentModel:
         return AccentModel(empty, general, candidate_forms(general), 0.0)
 
-    def licence_clean(d: str) -> AccentModel:
-        return build_model([raws[o] for o in raws if o != d], no_vlsp)
+    def with_research_text(d: str) -> AccentModel:
+        return build_model([raws[o] for o in raws if o != d], with_vlsp)
 
     variants = [
         ("leave the input without accents", None, 0.0),
         ("documents only (the other seeds)", docs_only, 0.0),
         ("general text only (packages)", general_only, 0.0),
-        ("documents + general without the VLSP sample", licence_clean, 0.0),
-        ("**documents + all general text (default model)**", full, 0.0),
+        ("documents + general + VLSP research sample (not default)", with_research_text, 0.0),
+        ("**documents + general word lists (default model)**", full, 0.0),
         (f"default model, unsure words left folded (confidence < {MIN_CONFIDENCE})", full, MIN_CONFIDENCE),
     ]
     header = ["model", *HELD_OUT, "ALL syllables / words", "left folded", "wrong with accents", "syll/s"]

@@ -711,7 +711,7 @@ def compare(retriever: Retriever, question: str, by: By | str | None = None, fil
     if not re.search(r"\w", topic):
         raise VanbanError("Hãy nêu nội dung cần so sánh, ví dụ: \"so sánh chỉ tiêu giao quân qua các năm\".",
                           "Say what to compare, e.g. \"so sánh chỉ tiêu giao quân qua các năm\".")
-    restored = getattr(query, "restored", "")  # the question with its accents put back, where that exists
+    restored = query.restored  # the question with its accents put back, where that exists
     by = By(by) if by else None
     named = _named_periods(query)
     mode = By.DOCUMENT.value if by is By.DOCUMENT else "named" if named else (by or By.YEAR).value

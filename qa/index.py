@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.cache import EmbeddingCache, embed_with_cache
+from qa.accent_model import load_or_build
+from qa.accents import cache_dir as accent_cache_dir
 from embeddings.models import Embedder, load_embedder
 from embeddings.store import FaissStore
 from qa.chunking import Chunk, chunk_document
@@ -289,6 +291,8 @@ class IndexBuilder:
             vectors, report.embedded = embed_with_cache(self.embedder, texts, cache, progress=embed_progress)
             store = FaissStore.build([c.chunk_id for c in all_chunks], vectors, self.embedder.name)
             self._write_generation(entries, all_chunks, raws, store)
+            # the accent restorer learns from the documents too: train it now, not at the first question
+            load_or_build(accent_cache_dir(self.home), [(e["content_hash"], raws[e["id"]]) for e in entries])
         report.seconds = time.perf_counter() - started
         return report
 
