@@ -269,14 +269,7 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
 
     inputs = [question, year, quarter, doc_type, doc, top_k]
     outputs = [answer, record, markdown, export_row, download, source_col, source]
-    ask_options = dict(concurrency_id="ask", concurrency_limit=ASK_CONCURRENCY, show_progress="minimal",
-                       show_progress_on=[answer])
-    question.submit(run, inputs, outputs, api_name="ask", **ask_options)
-    ask_button.click(run, inputs, outputs, api_visibility="private", **ask_options)
-
-    for chip, text in zip(chips, EXAMPLES):
-        chip.click(_constant(text), None, question, queue=False, api_visibility="private").then(
-            run, inputs, outputs, api_visibility="private", **ask_options)
+    _wire_query(question, ask_button, zip(chips, EXAMPLES), run, inputs, outputs, "ask", answer)
 
     _wire_source(assistant, answer, record, source_col, close, source)
     copy_button.click(None, [markdown], None, js=COPY_JS)
@@ -322,6 +315,18 @@ def _wire_source(assistant: Assistant, html: gr.HTML, record: gr.State, source_c
 def _welcome(assistant: Assistant) -> str:
     docs = _documents(assistant)
     return render.welcome_html(len(docs), sum(d.chunks for d in docs))
+
+
+def _wire_query(box, button, chips, run, inputs, outputs, api_name: str, result) -> None:
+    """Enter in the box, the button, and each example chip all run the same query, in the questions'
+    concurrency group (indexing runs in its own, so it never blocks them)."""
+    options = dict(concurrency_id="ask", concurrency_limit=ASK_CONCURRENCY, show_progress="minimal",
+                   show_progress_on=[result])
+    box.submit(run, inputs, outputs, api_name=api_name, **options)
+    button.click(run, inputs, outputs, api_visibility="private", **options)
+    for chip, text in chips:
+        chip.click(_constant(text), None, box, queue=False, api_visibility="private").then(
+            run, inputs, outputs, api_visibility="private", **options)
 
 
 def _constant(value: str) -> Callable[[], str]:
@@ -423,13 +428,7 @@ def compare_tab(assistant: Assistant, export_dir: Path) -> CompareTab:
 
     inputs = [topic, by, year, quarter, doc_type, doc]
     outputs = [result, record, export_row, download, source_col, source]
-    options = dict(concurrency_id="ask", concurrency_limit=ASK_CONCURRENCY, show_progress="minimal",
-                   show_progress_on=[result])
-    topic.submit(run, inputs, outputs, api_name="compare", **options)
-    compare_button.click(run, inputs, outputs, api_visibility="private", **options)
-    for chip, text in zip(chips, COMPARE_EXAMPLES):
-        chip.click(_constant(text), None, topic, queue=False, api_visibility="private").then(
-            run, inputs, outputs, api_visibility="private", **options)
+    _wire_query(topic, compare_button, zip(chips, COMPARE_EXAMPLES), run, inputs, outputs, "compare", result)
     _wire_source(assistant, result, record, source_col, close, source)
     return CompareTab(topic, year, doc_type, doc, result)
 
