@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from tests.samples import seed_passages  # noqa: E402
+
 SEEDS = ROOT / "seeds"
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 BACKENDS = [
@@ -41,18 +43,6 @@ BACKENDS = [
 ]
 BUSY_LIMIT = 0.10
 """A timed run is redone while other processes used more than this share of the machine's CPU."""
-
-
-def seed_passages(n: int = 200, size: int = 600) -> list[str]:
-    """`n` windows of about `size` characters spread evenly over the five seeds, cut at spaces."""
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
-    step = (len(text) - size) // n
-    out = []
-    for i in range(n):
-        start = text.find(" ", i * step) + 1
-        end = text.rfind(" ", start, start + size)
-        out.append(text[start:end])
-    return out
 
 
 def dev_questions() -> list[str]:
@@ -89,7 +79,7 @@ def load(spec: str, models: Path, threads: int | None):
 
 def measure(spec: str, models: Path, repeats: int, vectors_out: Path, threads: int | None) -> dict:
     """Run in a child process: load one backend, time it, save its passage vectors."""
-    passages, questions = seed_passages(), dev_questions()
+    passages, questions = seed_passages(200), dev_questions()
     start = time.perf_counter()
     embedder = load(spec, models, threads)
     load_s = time.perf_counter() - start

@@ -123,3 +123,17 @@ def write_docx(path: Path, *, title: str, headings: list[tuple[int, str]], body:
                 cell.text = value
     document.save(str(path))
     return path
+
+
+def seed_passages(n: int, size: int = 600) -> list[str]:
+    """`n` windows of about `size` characters spread evenly over the five seeds, cut at spaces
+    (what the embedder tests and benchmark encode)."""
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt")))
+    step = (len(text) - size) // n
+    out = []
+    for i in range(n):
+        start = text.find(" ", i * step) + 1
+        end = text.rfind(" ", start, start + size)
+        out.append(text[start:end])
+    return out

