@@ -15,22 +15,28 @@ import math
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from qa.accent_model import (BOS, EOS, GENERAL_SOURCES, ROMAN, AccentModel, TextSource, Token, accent_share,
                              has_marks, is_roman, lm_token, load_or_build, tokenize)
 from qa.normalize import fold
+
+if TYPE_CHECKING:
+    from qa.chunking import Chunk
 
 __all__ = [
     "AccentRestorer",
     "MIN_CONFIDENCE",
     "QUESTION_MAX_SHARE",
     "QUESTION_MIN_CONFIDENCE",
+    "RESTORED_LABEL",
     "DOCUMENT_MAX_SHARE",
     "Restoration",
     "RestoredToken",
     "cache_dir",
     "needs_restoration",
+    "restoration_ranges",
+    "restore_chunks",
     "restore_document_text",
 ]
 
@@ -38,9 +44,15 @@ QUESTION_MAX_SHARE = 0.3
 """A question is restored only when at most this share of its syllables carry accents ("almost none")."""
 DOCUMENT_MAX_SHARE = 0.3
 """A document is accent-stripped below this share; clean Vietnamese text has ~0.9 (the OCR file 004: 0.15)."""
+BLOCK_WORDS = 150
+"""A document is judged in blocks of whole paragraphs of at least this many words (about a third of a
+page), so a mixed document (some pages scanned without accents) is restored only where it lost them,
+and a short line ("KET LUAN", a table row) never decides alone."""
 MIN_CONFIDENCE = 0.5
 """In documents, a word restored with less confidence keeps its folded form: on the seeds this halves
 the wrong accented words (1.7 % -> 0.8 % of syllables) for 0.9 points of accuracy."""
+RESTORED_LABEL = "Văn bản khôi phục dấu tự động / accents restored by machine"
+"""Shown with every machine-restored passage (app, CLI): the reader must know the accents are a guess."""
 QUESTION_MIN_CONFIDENCE = 0.0
 """Questions always take the best reading: the person sees it ("Đã hiểu câu hỏi là: …"), the lexical
 leg keeps the folded question, and on the dev questions gating only left more words folded (94.9 % ->
@@ -252,3 +264,61 @@ def restore_document_text(text: str, restorer: AccentRestorer) -> tuple[str, lis
     """
     r = restorer.restore(fold(text))
     return r.text, r.tokens
+
+
+def restoration_ranges(text: str) -> list[tuple[int, int]]:
+    """The [start, end) ranges of a normalised document that lost their accents, in text order: none for
+    clean text, the whole text for an accent-stripped document, the stripped blocks of a mixed one."""
+    blocks: list[list[int]] = []  # [start, end, words]
+    pos = 0
+    for line in text.split("\n"):
+        words = sum(t.kind == "word" for t in tokenize(line))
+        if blocks and blocks[-1][2] < BLOCK_WORDS:
+            blocks[-1][1], blocks[-1][2] = pos + len(line), blocks[-1][2] + words
+        else:
+            blocks.append([pos, pos + len(line), words])
+        pos += len(line) + 1
+    if len(blocks) > 1 and blocks[-1][2] < BLOCK_WORDS:  # a short tail is judged with the block before it
+        tail = blocks.pop()
+        blocks[-1][1], blocks[-1][2] = tail[1], blocks[-1][2] + tail[2]
+    ranges: list[tuple[int, int]] = []
+    for a, b, _ in blocks:
+        if not needs_restoration(text[a:b]):
+            continue
+        if ranges and ranges[-1][1] + 1 >= a:
+            ranges[-1] = (ranges[-1][0], b)
+        else:
+            ranges.append((a, b))
+    return ranges
+
+
+def _restore_short(text: str, restorer: AccentRestorer) -> str:
+    """A section path or footnote of a restored part: restored when it lacks accents itself."""
+    return restore_document_text(text, restorer)[0] if text and needs_restoration(text) else text
+
+
+def restore_chunks(text: str, chunks: list[Chunk], restorer: AccentRestorer) -> bool:
+    """Give the chunks of one document (cut from its normalised `text`) their restored reading where
+    the document lost its accents (`Chunk.restored`, `Chunk.restored_section`); whether any was.
+
+    The restored text has the normalised text's length, so each chunk's range cuts its reading out
+    of it; a chunk outside every stripped block is left as it is.
+    """
+    ranges = restoration_ranges(text)
+    if not ranges:
+        return False
+    restored = text
+    for a, b in ranges:
+        restored = restored[:a] + restore_document_text(text[a:b], restorer)[0] + restored[b:]
+    for c in chunks:
+        a, b = c.norm_range
+        inside = any(a < e and s < b for s, e in ranges) or (a == b and c.footnotes)
+        if not inside:
+            continue
+        body = [restored[a:b]] if c.text else []
+        notes = [f"[{f.label}] {_restore_short(f.text, restorer)}" for f in c.footnotes]
+        reading = "\n".join(body + notes)
+        if reading != c.full_text:
+            c.restored = reading
+            c.restored_section = _restore_short(c.section, restorer)
+    return any(c.restored for c in chunks)

@@ -39,6 +39,8 @@ class Passage:
             "doc_type": m.doc_type if m else "", "period": period,
             # a PDF's page or a DOCX's paragraph (from 1) where the passage starts
             **(m.locations.cite(c.start) if m and m.locations is not None else {}),
+            # a document that lost its accents: the machine-restored reading (spans still cite `text`)
+            **({"restored_text": c.restored, "restored_section": c.restored_section} if c.restored else {}),
         }
 
 

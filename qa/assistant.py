@@ -19,7 +19,7 @@ from qa.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
 from qa.index import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
 from qa.normalize import fold
-from qa.accents import AccentRestorer, cache_dir as accent_cache_dir
+from qa.accents import AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges
 from qa.query import understand, validate_question
 from qa.retrieval import Filters, Hit, RetrievalConfig, Retriever
 
@@ -126,7 +126,8 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[IndexedDocument], list[Chun
     for doc in loaded.documents:
         doc_chunks = chunk_document(doc)
         chunks.extend(doc_chunks)
-        docs.append(IndexedDocument(doc.id, doc.content_hash, str(doc.path or ""), len(doc_chunks), doc.metadata))
+        docs.append(IndexedDocument(doc.id, doc.content_hash, str(doc.path or ""), len(doc_chunks), doc.metadata,
+                                    bool(restoration_ranges(doc.normalized.text))))
     return docs, chunks, loaded.errors
 
 

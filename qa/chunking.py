@@ -57,6 +57,10 @@ class Chunk:
     """Section path, e.g. "2. Một số nhiệm vụ trọng tâm quý II > 2.1. Làm tốt công tác xây dựng Đảng"."""
     norm_range: tuple[int, int]
     footnotes: list[Footnote] = field(default_factory=list)
+    restored: str = ""
+    """Machine-restored reading of `full_text` (same length) when the document lost its accents, else ""."""
+    restored_section: str = ""
+    """The section path in that reading (set with `restored`)."""
 
     @property
     def start(self) -> int:
@@ -76,10 +80,19 @@ class Chunk:
         """What retrieval sees: the section path gives a short passage its context."""
         return f"{self.section}\n{self.full_text}" if self.section else self.full_text
 
+    @property
+    def dense_text(self) -> str:
+        """What the dense model embeds: `index_text`, in its restored reading where there is one (the
+        model does not understand accent-free text; BM25 folds anyway and keeps `index_text`)."""
+        if not self.restored:
+            return self.index_text
+        return f"{self.restored_section}\n{self.restored}" if self.section else self.restored
+
     def to_json(self) -> dict:
         return {
             "doc": self.doc_id, "chunk_id": self.chunk_id, "start": self.start, "end": self.end,
             "spans": [list(s) for s in self.spans], "section": self.section, "text": self.full_text,
+            **({"restored_text": self.restored, "restored_section": self.restored_section} if self.restored else {}),
         }
 
 

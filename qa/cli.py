@@ -88,7 +88,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     for d in docs:
         m = d.metadata
         period = m.period.label if m.period else "—"
-        print(f"{d.id}\t{m.doc_type or '—'}\t{m.number or '—'}\t{m.date or '—'}\t{period}\t{d.chunks} đoạn\n  {m.title}")
+        print(f"{d.id}\t{m.doc_type or '—'}\t{m.number or '—'}\t{m.date or '—'}\t{period}\t{d.chunks} đoạn\n  {m.title}"
+              + ("\n  (không dấu: khôi phục dấu tự động / accents restored by machine)" if d.accents_restored else ""))
     return EXIT_PARTIAL if errors else 0
 
 
@@ -107,6 +108,7 @@ def cmd_chunks(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer) -> None:
+    from qa.accents import RESTORED_LABEL
     comparison = getattr(answer, "comparison", None)
     if comparison is not None:
         print(comparison.to_text() + "\n")
@@ -122,6 +124,10 @@ def _print_answer(answer) -> None:
         where = f", trang {j['page']}" if "page" in j else f", đoạn {j['paragraph']}" if "paragraph" in j else ""
         print(f"[{p.n}] {j['doc']} [{j['start']}:{j['end']}{where}] — {head}\n    Mục: {j['section'] or '—'}")
         snippet = j["text"].replace("\n", " ")
+        if "restored_text" in j:  # the document lost its accents: the restored reading, labelled, then the raw
+            restored = j["restored_text"].replace("\n", " ")
+            print(f"    ({RESTORED_LABEL})\n    {restored[:300]}{'…' if len(restored) > 300 else ''}")
+            snippet = "Nguyên văn: " + snippet
         print(f"    {snippet[:300]}{'…' if len(snippet) > 300 else ''}")
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from embeddings.cache import EmbeddingCache, embed_with_cache
 from qa.accent_model import load_or_build
-from qa.accents import cache_dir as accent_cache_dir
+from qa.accents import AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges, restore_chunks
 from embeddings.models import Embedder, load_embedder
 from embeddings.store import FaissStore
 from qa.chunking import Chunk, chunk_document
@@ -39,7 +39,7 @@ from qa.metadata import DocumentMetadata
 from qa.normalize import Footnote
 
 MANIFEST_VERSION = 1
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 """Bump when normalisation or chunking changes: an index made by another version is re-chunked
 (its embeddings come back from the cache wherever a chunk's text is unchanged)."""
 Progress = Callable[[str, int, int], None]
@@ -53,10 +53,13 @@ class IndexedDocument:
     source: str
     chunks: int
     metadata: DocumentMetadata
+    accents_restored: bool = False
+    """The document had lost its accents; its chunks carry a machine-restored reading."""
 
     def to_json(self) -> dict:
         return {"id": self.id, "content_hash": self.content_hash, "source": self.source,
-                "chunks": self.chunks, "metadata": self.metadata.to_json()}
+                "chunks": self.chunks, "metadata": self.metadata.to_json(),
+                "accents_restored": self.accents_restored}
 
 
 @dataclass
@@ -80,13 +83,15 @@ def _chunk_to_row(c: Chunk) -> dict:
     return {"doc": c.doc_id, "chunk_id": c.chunk_id, "text": c.text, "spans": c.spans,
             "section": c.section, "norm_range": list(c.norm_range),
             "footnotes": [{"label": f.label, "text": f.text, "spans": [list(s) for s in f.spans]}
-                          for f in c.footnotes]}
+                          for f in c.footnotes],
+            **({"restored": c.restored, "restored_section": c.restored_section} if c.restored else {})}
 
 
 def _chunk_from_row(r: dict) -> Chunk:
     return Chunk(r["doc"], r["chunk_id"], r["text"], [tuple(s) for s in r["spans"]], r["section"],
                  tuple(r["norm_range"]),
-                 [Footnote(f["label"], f["text"], tuple(tuple(s) for s in f["spans"])) for f in r["footnotes"]])
+                 [Footnote(f["label"], f["text"], tuple(tuple(s) for s in f["spans"])) for f in r["footnotes"]],
+                 r.get("restored", ""), r.get("restored_section", ""))
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
@@ -118,7 +123,8 @@ class Index:
         self.chunks = chunks
         self.store = store
         self.documents = {d["id"]: IndexedDocument(d["id"], d["content_hash"], d["source"], d["chunks"],
-                                                   DocumentMetadata.from_json(d["metadata"]))
+                                                   DocumentMetadata.from_json(d["metadata"]),
+                                                   bool(d.get("accents_restored")))
                           for d in manifest["documents"]}
         self.position = {c.chunk_id: i for i, c in enumerate(chunks)}
 
@@ -271,6 +277,11 @@ class IndexBuilder:
                 all_chunks.extend(old_chunks.get(i, []))
                 entries.append(d)
                 raws[i] = raw
+            # the accent restorer learns from every document that kept its accents (never from stripped
+            # ones), so it exists before the stripped ones' chunks are restored and embedded
+            training = [(d["content_hash"], raw) for d, raw in keep.values()]
+            training += [(doc.content_hash, doc.raw) for doc in fresh]
+            restorer: AccentRestorer | None = None
             for n, doc in enumerate(fresh):
                 chunks = chunk_document(doc)
                 all_chunks.extend(chunks)
@@ -278,6 +289,10 @@ class IndexBuilder:
                 entries.append({"id": doc.id, "content_hash": doc.content_hash,
                                 "source": str(doc.path.resolve()) if doc.path else "", "chunks": len(chunks),
                                 "metadata": doc.metadata.to_json()})
+                if restoration_ranges(doc.normalized.text):
+                    restorer = restorer or AccentRestorer(load_or_build(accent_cache_dir(self.home), training))
+                    if restore_chunks(doc.normalized.text, chunks, restorer):
+                        entries[-1]["accents_restored"] = True
                 if progress:
                     progress("chunk", n + 1, len(fresh))
             report.documents, report.chunks = len(entries), len(all_chunks)
@@ -286,13 +301,13 @@ class IndexBuilder:
                 report.seconds = time.perf_counter() - started
                 return report  # nothing changed: keep the current generation as it is
             cache = EmbeddingCache(self.home / "cache.sqlite")
-            texts = [c.index_text for c in all_chunks]
+            texts = [c.dense_text for c in all_chunks]
             embed_progress = (lambda done, total: progress("embed", done, total)) if progress else None
             vectors, report.embedded = embed_with_cache(self.embedder, texts, cache, progress=embed_progress)
             store = FaissStore.build([c.chunk_id for c in all_chunks], vectors, self.embedder.name)
             self._write_generation(entries, all_chunks, raws, store)
             # the accent restorer learns from the documents too: train it now, not at the first question
-            load_or_build(accent_cache_dir(self.home), [(e["content_hash"], raws[e["id"]]) for e in entries])
+            load_or_build(accent_cache_dir(self.home), training)
         report.seconds = time.perf_counter() - started
         return report
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from qa.accents import RESTORED_LABEL
 from qa.answer import Answer, Passage
 from qa.highlight import escape_html, mark_html, match_ranges
 from qa.index import IndexedDocument
@@ -101,9 +102,10 @@ def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
     n = rec["n"]
     title = rec["title"] or rec["doc"]
     label = f'<div class="vb-not-answer">{NOT_AN_ANSWER}</div>' if closest else ""
-    section = (f'<div class="vb-section"><span class="vb-k">Mục:</span> {escape_html(rec["section"])}</div>'
-               if rec["section"] else "")
-    passage = mark_html(rec["text"], match_ranges(rec["text"], question))
+    section_text = rec.get("restored_section") or rec["section"]
+    section = (f'<div class="vb-section"><span class="vb-k">Mục:</span> {escape_html(section_text)}</div>'
+               if section_text else "")
+    passage = _passage_html(rec, question)
     score = vi_number(rec["score"], 3)
     return (
         f'<article class="vb-card{" vb-closest" if closest else ""}" id="vb-card-{n}" data-n="{n}" '
@@ -113,13 +115,26 @@ def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
         f'<span class="vb-title">{escape_html(title)}</span></header>'
         f'<div class="vb-meta">{_meta_line(rec)}</div>'
         f"{section}"
-        f'<blockquote class="vb-passage">{passage}</blockquote>'
+        f"{passage}"
         f'<div class="vb-card-foot"><span class="vb-score" title="Điểm phù hợp của đoạn với câu hỏi">'
         f"Điểm phù hợp: {score}</span>"
         f'<span class="vb-pos">ký tự {rec["start"]}–{rec["end"]}</span>'
         f'<button type="button" class="vb-open" data-n="{n}">Xem trong văn bản</button></div>'
         f"</article>"
     )
+
+
+def _passage_html(rec: dict, question: str) -> str:
+    """The passage with the question's words marked; for a document that lost its accents, the
+    machine-restored reading under its label, and the text as read (what the spans cite) one click away."""
+    raw = f'<blockquote class="vb-passage">{mark_html(rec["text"], match_ranges(rec["text"], question))}</blockquote>'
+    restored = rec.get("restored_text")
+    if not restored:
+        return raw
+    return (f'<div class="vb-restored-label">{escape_html(RESTORED_LABEL)}</div>'
+            f'<blockquote class="vb-passage vb-restored">{mark_html(restored, match_ranges(restored, question))}'
+            f"</blockquote>"
+            f'<details class="vb-raw"><summary>Nguyên văn trong tệp (không dấu) / raw text</summary>{raw}</details>')
 
 
 def answer_html(record: dict) -> str:
@@ -224,6 +239,9 @@ def answer_markdown(record: dict) -> str:
         lines.append(f"Tệp `{p['doc']}`, ký tự {p['start']}–{p['end']}"
                      + (f"; mục: {p['section']}" if p["section"] else "") + "  ")
         lines += [f"> {line}" if line else ">" for line in p["text"].splitlines()]
+        if p.get("restored_text"):
+            lines += ["", f"*{RESTORED_LABEL}:*", ""]
+            lines += [f"> {line}" if line else ">" for line in p["restored_text"].splitlines()]
         lines.append("")
     if record.get("comparison") and record["comparison"]["groups"]:
         lines += ["### Theo từng kỳ", "", record["comparison"]["markdown"]]
@@ -234,7 +252,8 @@ def document_rows(documents: Iterable[IndexedDocument]) -> list[list]:
     rows = []
     for d in sorted(documents, key=lambda d: d.id):
         m = d.metadata
-        rows.append([d.id, m.title or "—", m.doc_type or "—", m.number or "—", vi_date(m.date) or "—",
+        title = (m.title or "—") + (" · khôi phục dấu tự động" if d.accents_restored else "")
+        rows.append([d.id, title, m.doc_type or "—", m.number or "—", vi_date(m.date) or "—",
                      m.period.label if m.period else "—", d.chunks])
     return rows
 

@@ -86,6 +86,10 @@ CSS = """
   background: var(--vb-quote); border-left: 3px solid var(--border-color-primary) !important; border-radius: 6px;
   font-size: 15.5px; font-style: normal !important; color: var(--body-text-color) !important; quotes: none; }
 .vb-passage::before, .vb-passage::after { content: none !important; }
+.vb-restored-label { display: inline-block; margin-top: 6px; font-size: 12.5px; font-weight: 600; color: var(--vb-accent);
+  border: 1px dashed var(--vb-accent); border-radius: 5px; padding: 1px 7px; }
+.vb-passage.vb-restored { border-left-style: dashed !important; }
+.vb-raw summary { cursor: pointer; font-size: 13px; color: var(--body-text-color-subdued); }
 .vb-result mark, .vb-source mark { background: var(--vb-mark); color: var(--vb-mark-text); padding: 0 2px; border-radius: 3px; }
 .vb-card-foot { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 16px; font-size: 13px;
   color: var(--body-text-color-subdued); }
