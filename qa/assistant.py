@@ -43,7 +43,7 @@ class Assistant:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = load_embedder(self.settings.model)
+            self._embedder = load_embedder(self.settings.model, self.settings.models)
         return self._embedder
 
     def has_index(self) -> bool:

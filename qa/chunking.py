@@ -8,14 +8,17 @@ offset map; footnotes referenced inside it are attached with their own spans.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-
-from langchain_text_splitters import RecursiveCharacterTextSplitter
+from typing import TYPE_CHECKING
 
 from qa.documents import Document
 from qa.normalize import Footnote, NormalizedText
+
+if TYPE_CHECKING:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 MAX_CHARS = 1000
 """A chunk is closed before it would pass this length (footnotes not counted)."""
@@ -35,13 +38,21 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (2, re.compile(r"^\d{1,2}\.\s+\S")),
 )
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
-_SPLITTER = RecursiveCharacterTextSplitter(
-    chunk_size=MAX_CHARS,
-    chunk_overlap=0,
-    separators=["\n", ". ", "; ", ": ", ", ", " ", ""],
-    keep_separator="end",
-    strip_whitespace=True,
-)
+
+
+@functools.cache
+def _splitter() -> "RecursiveCharacterTextSplitter":
+    """langchain's splitter, imported when a paragraph is too long (importing langchain costs ~0.3 s of a
+    `vanban ask`, which never chunks)."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    return RecursiveCharacterTextSplitter(
+        chunk_size=MAX_CHARS,
+        chunk_overlap=0,
+        separators=["\n", ". ", "; ", ": ", ", ", " ", ""],
+        keep_separator="end",
+        strip_whitespace=True,
+    )
 
 
 @dataclass
@@ -152,7 +163,7 @@ def _split_long(p: Paragraph) -> list[tuple[int, int]]:
     """Sentence-aware pieces of an over-long paragraph, as ranges of the normalised text."""
     ranges = []
     cursor = 0
-    for piece in _SPLITTER.split_text(p.text):
+    for piece in _splitter().split_text(p.text):
         at = p.text.find(piece, cursor)
         if at < 0:  # the splitter never rewrites text; keep going defensively from the cursor
             continue

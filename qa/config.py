@@ -18,6 +18,10 @@ class Settings:
     model: str = "e5-small"
     store: str = "faiss"
     top_k: int = 5
+    models: Path | None = None
+    """Where the default model is converted to (`VANBAN_MODELS`); None: `$XDG_CACHE_HOME/vanban/models`,
+    shared by every data directory of the user, like Hugging Face's cache (a conversion is ~600 MB and
+    ~40 s, not worth repeating per corpus)."""
 
     def __post_init__(self) -> None:
         if self.top_k <= 0:
@@ -25,11 +29,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
-        """Environment first (`VANBAN_HOME`, `VANBAN_MODEL`, `VANBAN_STORE`), then explicit overrides (CLI flags)."""
+        """Environment first (`VANBAN_HOME`, `VANBAN_MODEL`, `VANBAN_STORE`, `VANBAN_MODELS`), then explicit
+        overrides (CLI flags)."""
         base = cls(
             home=Path(os.environ.get("VANBAN_HOME") or DEFAULT_HOME),
             model=os.environ.get("VANBAN_MODEL") or "e5-small",
             store=os.environ.get("VANBAN_STORE") or "faiss",
+            models=Path(os.environ["VANBAN_MODELS"]) if os.environ.get("VANBAN_MODELS") else None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         if "home" in given:

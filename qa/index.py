@@ -204,7 +204,7 @@ class IndexBuilder:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = load_embedder(self.settings.model)
+            self._embedder = load_embedder(self.settings.model, self.settings.models)
         return self._embedder
 
     def _previous(self, rebuild: bool) -> tuple[dict[str, dict], dict[str, list[Chunk]], dict[str, str]]:
