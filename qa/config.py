@@ -38,6 +38,7 @@ class Settings:
             models=Path(os.environ["VANBAN_MODELS"]) if os.environ.get("VANBAN_MODELS") else None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
-        if "home" in given:
-            given["home"] = Path(given["home"])  # type: ignore[arg-type]
+        for key in ("home", "models"):
+            if key in given:
+                given[key] = Path(given[key])  # type: ignore[arg-type]
         return replace(base, **given)  # type: ignore[arg-type]
