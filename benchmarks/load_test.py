@@ -308,7 +308,7 @@ def upload_document(directory: Path, seed: str = "003", copy: int = 7) -> Path:
 def machine() -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+                            text=True).stdout.strip() or "unknown (not a git checkout)"
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, "
             f"commit {commit}, load average {load}")
