@@ -1,7 +1,8 @@
 """Text -> vectors and the vector store; knows nothing of the language or the documents.
 
 Names are re-exported lazily so `import embeddings` loads neither FAISS nor any model:
-`models` (Embedder, load_embedder), `cache` (EmbeddingCache, embed_with_cache), `store` (FaissStore).
+`models` (Embedder, load_embedder), `cache` (EmbeddingCache, embed_with_cache), `vector_store` (the store
+interface, `Where`, `build_store`/`load_store` by name), `store` (FaissStore), `milvus_store` (MilvusStore).
 """
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ _EXPORTS = {
     "StoreMismatchError": "store",
     "StoreNotFoundError": "store",
     "read_manifest": "store",
+    "MilvusStore": "milvus_store",
+    "VectorStore": "vector_store",
+    "Where": "vector_store",
+    "build_store": "vector_store",
+    "load_store": "vector_store",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -43,6 +49,8 @@ if TYPE_CHECKING:
         StoreNotFoundError,
         read_manifest,
     )
+    from embeddings.milvus_store import MilvusStore
+    from embeddings.vector_store import VectorStore, Where, build_store, load_store
 
 
 def __getattr__(name: str) -> Any:

@@ -722,7 +722,7 @@ def compare(retriever: Retriever, question: str, by: By | str | None = None, fil
     if not allowed:
         return Comparison(query.text, topic, mode, [])
     qvec = retriever.embedder.embed_queries([comparison_topic(restored) if restored else topic])[0]
-    dense = index.vectors[np.array(allowed, dtype=np.int64)] @ qvec
+    dense = index.dense_scores(qvec, np.array(allowed, dtype=np.int64))
     lexical = index.lexical.scores(topic)[allowed]
     fused = fuse(dense, lexical, retriever.config)
     words = _Topic(topic, index)

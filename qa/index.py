@@ -6,13 +6,15 @@ Layout of `Settings.home`:
     gen-<n>/manifest.json model, documents (hash, source, metadata, chunk count)
     gen-<n>/chunks.jsonl  chunks with their spans
     gen-<n>/docs/<id>     raw text of each document as read (citations and the source view use it)
-    gen-<n>/store/        vector store
+    gen-<n>/store/        vector store: FAISS files, or the manifest naming this generation's Milvus collection
 A crash while indexing leaves CURRENT pointing at the previous complete generation; the next run
 finds the already-embedded chunks in the cache and completes the job.
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -29,11 +31,13 @@ from embeddings.cache import EmbeddingCache, embed_with_cache
 from qa.accent_model import load_or_build
 from qa.accents import AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges, restore_chunks
 from embeddings.models import Embedder, load_embedder
-from embeddings.store import FaissStore
+from embeddings.store import StoreError, read_manifest
+from embeddings.vector_store import VectorStore, build_store, drop_store, load_store
 from qa.chunking import Chunk, chunk_document
 from qa.config import Settings
 from qa.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
+from qa.filters import chunk_attributes
 from qa.lexical import LexicalIndex
 from qa.metadata import DocumentMetadata
 from qa.normalize import Footnote
@@ -116,7 +120,7 @@ def _doc_filename(doc_id: str) -> str:
 class Index:
     """A loaded generation: chunks, documents, vectors and the lexical index over them."""
 
-    def __init__(self, home: Path, gen_dir: Path, manifest: dict, chunks: list[Chunk], store: FaissStore):
+    def __init__(self, home: Path, gen_dir: Path, manifest: dict, chunks: list[Chunk], store: VectorStore):
         self.home = home
         self.gen_dir = gen_dir
         self.manifest = manifest
@@ -136,13 +140,10 @@ class Index:
     def lexical(self) -> LexicalIndex:
         return LexicalIndex([c.index_text for c in self.chunks])
 
-    @cached_property
-    def vectors(self) -> np.ndarray:
-        """Chunk vectors in chunk order (the store is built in that order)."""
-        if self.store.ids != [c.chunk_id for c in self.chunks]:
-            raise VanbanError("Chỉ mục bị hỏng: vectơ và đoạn không khớp. Hãy chạy `vanban index --rebuild`.",
-                              "Index damaged: vectors and chunks disagree. Run `vanban index --rebuild`.")
-        return self.store.vectors()
+    def dense_scores(self, qvec: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+        """Exact dense scores of the chunks at `positions` (every chunk when None), read from the store."""
+        chunks = self.chunks if positions is None else [self.chunks[int(i)] for i in positions]
+        return self.store.scores(qvec, [c.chunk_id for c in chunks])
 
     def raw_text(self, doc_id: str) -> str:
         """The document's text exactly as read when it was indexed (what spans point into)."""
@@ -169,8 +170,33 @@ class Index:
                 f"'{settings.model}'. Run `vanban index --rebuild` with the new model.", exit_code=4)
         with open(gen / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [_chunk_from_row(json.loads(line)) for line in fh if line.strip()]
-        store = FaissStore.load(gen / "store", manifest["model"])
+        built = manifest.get("store", "faiss")
+        if built != settings.store:
+            raise VanbanError(
+                f"Chỉ mục được xây với kho vectơ '{built}', nhưng VANBAN_STORE là '{settings.store}'. Hãy chạy "
+                "`vanban index` (dùng lại bộ nhớ đệm embedding, không mã hóa lại văn bản).",
+                f"The index was built with the '{built}' vector store but VANBAN_STORE is '{settings.store}'. "
+                "Run `vanban index` (it re-uses the embedding cache: no text is embedded again).", exit_code=4)
+        with _store_errors():
+            store = load_store(gen / "store", manifest["model"], milvus_uri=settings.milvus_location)
+        if len(store) != len(chunks):
+            raise VanbanError("Chỉ mục bị hỏng: vectơ và đoạn không khớp. Hãy chạy `vanban index --rebuild`.",
+                              "Index damaged: vectors and chunks disagree. Run `vanban index --rebuild`.")
         return cls(home, gen, manifest, chunks, store)
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """A store's own errors (Milvus unreachable, damaged files) reach the user as VanbanError."""
+    try:
+        yield
+    except StoreError as exc:
+        raise VanbanError(exc.vi, exc.en) from exc
+
+
+def _collection_prefix(home: Path) -> str:
+    """Milvus collections of this data directory: one server can hold several data directories."""
+    return f"vanban_{hashlib.sha1(str(Path(home).resolve()).encode()).hexdigest()[:10]}_"
 
 
 def current_generation(home: Path) -> Path | None:
@@ -296,7 +322,10 @@ class IndexBuilder:
                 if progress:
                     progress("chunk", n + 1, len(fresh))
             report.documents, report.chunks = len(entries), len(all_chunks)
-            changed = bool(report.new or report.updated or report.removed or rebuild)
+            current = current_generation(self.home)
+            switched = current is not None and json.loads((current / "manifest.json").read_text(
+                encoding="utf-8")).get("store", "faiss") != self.settings.store  # re-built from the cache
+            changed = bool(report.new or report.updated or report.removed or rebuild or switched)
             if not changed and (current_generation(self.home) is not None or not entries):
                 report.seconds = time.perf_counter() - started
                 return report  # nothing changed: keep the current generation as it is
@@ -304,16 +333,21 @@ class IndexBuilder:
             texts = [c.dense_text for c in all_chunks]
             embed_progress = (lambda done, total: progress("embed", done, total)) if progress else None
             vectors, report.embedded = embed_with_cache(self.embedder, texts, cache, progress=embed_progress)
-            store = FaissStore.build([c.chunk_id for c in all_chunks], vectors, self.embedder.name)
-            self._write_generation(entries, all_chunks, raws, store)
+            gen = self.home / f"gen-{time.time_ns()}"
+            metas = {e["id"]: DocumentMetadata.from_json(e["metadata"]) for e in entries}
+            with _store_errors():
+                store = build_store(self.settings.store, [c.chunk_id for c in all_chunks], vectors,
+                                    self.embedder.name, [chunk_attributes(c.doc_id, metas[c.doc_id]) for c in all_chunks],
+                                    milvus_uri=self.settings.milvus_location,
+                                    collection=_collection_prefix(self.home) + gen.name.replace("-", "_"))
+                self._write_generation(gen, entries, all_chunks, raws, store)
             # the accent restorer learns from the documents too: train it now, not at the first question
             load_or_build(accent_cache_dir(self.home), training)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _write_generation(self, entries: list[dict], chunks: list[Chunk], raws: dict[str, str],
-                          store: FaissStore) -> None:
-        gen = self.home / f"gen-{time.time_ns()}"
+    def _write_generation(self, gen: Path, entries: list[dict], chunks: list[Chunk], raws: dict[str, str],
+                          store: VectorStore) -> None:
         (gen / "docs").mkdir(parents=True)
         for doc_id, raw in raws.items():
             (gen / "docs" / _doc_filename(doc_id)).write_text(raw, encoding="utf-8", newline="")
@@ -322,11 +356,19 @@ class IndexBuilder:
                 fh.write(json.dumps(_chunk_to_row(c), ensure_ascii=False) + "\n")
         store.save(gen / "store")
         manifest = {"version": MANIFEST_VERSION, "pipeline": PIPELINE_VERSION, "model_spec": self.settings.model, "model": self.embedder.name,
-                    "dim": self.embedder.dim, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "dim": self.embedder.dim, "store": self.settings.store, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
                     "documents": entries}
         _write_text_atomic(gen / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         previous = current_generation(self.home)
         _write_text_atomic(self.home / "CURRENT", gen.name)
+        uri = self.settings.milvus_location
         for old in self.home.glob("gen-*"):  # keep the new one and the one before it
             if old not in (gen, previous) and old.is_dir():
+                with contextlib.suppress(StoreError):  # best effort: a left-over collection is pruned below
+                    drop_store(old / "store", milvus_uri=uri)
                 shutil.rmtree(old, ignore_errors=True)
+        if self.settings.store == "milvus":  # collections of generations that crashed before CURRENT moved
+            from embeddings.milvus_store import prune_collections
+            with contextlib.suppress(StoreError):
+                keep = {read_manifest(g / "store").collection for g in (gen, previous) if g is not None}
+                prune_collections(uri, _collection_prefix(self.home), keep)

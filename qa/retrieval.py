@@ -11,6 +11,7 @@ import numpy as np
 
 from embeddings.models import Embedder
 from qa.chunking import Chunk
+from qa.filters import Filters
 from qa.index import Index
 from qa.metadata import DocumentMetadata, Period, parse_periods
 from qa.normalize import fold
@@ -43,29 +44,6 @@ class RetrievalConfig:
             raise ValueError("dense_weight must be in [0, 1]")
         if self.candidates <= 0:
             raise ValueError("candidates must be positive")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Hard filters from flags or app controls (the question's own words only boost)."""
-
-    year: int | None = None
-    quarter: int | None = None
-    doc: str | None = None
-    doc_type: str | None = None
-
-    def allows(self, doc_id: str, meta: DocumentMetadata) -> bool:
-        if self.doc and doc_id != self.doc:
-            return False
-        if self.doc_type and fold(meta.doc_type).lower() != fold(self.doc_type).lower():
-            return False
-        if self.year is not None and self.year not in meta.years:
-            return False
-        if self.quarter is not None:
-            periods = meta.reviews + meta.plans
-            if not any(p.quarter == self.quarter and (self.year is None or p.year == self.year) for p in periods):
-                return False
-        return True
 
 
 @dataclass
@@ -154,10 +132,10 @@ class Retriever:
         lexical_all = self.index.lexical.scores(query.text)
         n = self.config.candidates
         lex_top = allowed[np.argsort(-lexical_all[allowed], kind="stable")[:n]]
-        allowed_ids = None if filters is None else {chunks[i].chunk_id for i in allowed}
-        dense_top = [self.index.position[cid] for cid, _ in self.index.store.search(qvec, n, allowed_ids)]
+        found = self.index.store.search(qvec, n, filters.where() if filters else None)  # filter pushed down
+        dense_top = [self.index.position[cid] for cid, _ in found]
         cand = np.array(list(dict.fromkeys([*dense_top, *lex_top.tolist()])), dtype=np.int64)
-        dense = self.index.vectors[cand] @ qvec
+        dense = self.index.dense_scores(qvec, cand)
         lexical = lexical_all[cand]
         fused = fuse(dense, lexical, self.config)
         hits = []

@@ -237,7 +237,7 @@ class TestRetrieval:
             query = understand(item.question, restorer)
             if dense_only:
                 qvec = retriever.embedder.embed_queries([query.restored or query.text])[0]
-                scores = index.vectors @ qvec
+                scores = index.dense_scores(qvec)
                 hits = [Hit(index.chunks[j], float(scores[j]), float(scores[j]), 0.0)
                         for j in np.argsort(-scores)[:10]]
             else:

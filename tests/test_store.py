@@ -1,4 +1,4 @@
-"""FAISS store: exact nearest neighbours, exact filtering, atomic save/load, model checks."""
+"""FAISS store: exact nearest neighbours, filters inside the search, IVF above a size, atomic save/load."""
 from __future__ import annotations
 
 import json
@@ -14,6 +14,7 @@ from embeddings.store import (
     StoreNotFoundError,
     read_manifest,
 )
+from embeddings.vector_store import Where
 from tests.fakes import HashEmbedder
 
 PASSAGES = {
@@ -24,6 +25,7 @@ PASSAGES = {
     "c5": "xây dựng Đảng và hệ thống chính trị",
     "c6": "phòng chống dịch bệnh và tiêm vắc xin",
 }
+ATTRIBUTES = {i: {"doc": f"d{n % 3}", "years": [2021 + n % 2, 2025]} for n, i in enumerate(PASSAGES)}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,8 @@ def embedder():
 @pytest.fixture
 def store(embedder):
     ids = list(PASSAGES)
-    return FaissStore.build(ids, embedder.embed_passages(list(PASSAGES.values())), embedder.name)
+    return FaissStore.build(ids, embedder.embed_passages(list(PASSAGES.values())), embedder.name,
+                            [ATTRIBUTES[i] for i in ids])
 
 
 def query(embedder, text):
@@ -60,24 +63,76 @@ def test_search_scores_match_a_brute_force_computation(store, embedder):
     np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], atol=1e-5)
 
 
-def test_allowed_returns_only_allowed_ids_and_still_k(store, embedder):
+def test_a_filter_returns_only_matching_ids_and_still_k(store, embedder):
     q = query(embedder, "chỉ tiêu giao quân năm 2022")
-    allowed = {"c2", "c3", "c5", "c6"}  # excludes both near neighbours
-    hits = store.search(q, k=3, allowed=allowed)
-    assert len(hits) == 3
-    assert {i for i, _ in hits} <= allowed
+    where = Where(contains=(("years", 2022),))  # c2, c4, c6: excludes the nearest neighbour c1
+    allowed = {i for i, a in ATTRIBUTES.items() if where.matches(a)}
+    hits = store.search(q, k=2, where=where)
+    assert len(hits) == 2 and {i for i, _ in hits} <= allowed
     full = [i for i, _ in store.search(q, k=len(store)) if i in allowed]
-    assert [i for i, _ in hits] == full[:3]
+    assert [i for i, _ in hits] == full[:2]
+    both = Where(equals=(("doc", "d1"),), contains=(("years", 2022),))
+    assert [i for i, _ in store.search(q, k=5, where=both)] == [i for i in full if ATTRIBUTES[i]["doc"] == "d1"]
 
 
-def test_allowed_edge_cases(store, embedder):
+def test_filter_edge_cases(store, embedder):
     q = query(embedder, "giao quân")
-    assert store.search(q, k=5, allowed=set()) == []
-    assert store.search(q, k=5, allowed={"nope"}) == []
-    assert [i for i, _ in store.search(q, k=5, allowed={"c3", "nope"})] == ["c3"]
+    assert store.search(q, k=5, where=Where(equals=(("doc", "nope"),))) == []
+    assert store.search(q, k=5, where=Where(contains=(("years", 1999),))) == []
     assert len(store.search(q, k=100)) == len(PASSAGES)
     assert store.search(q, k=0) == []
-    assert store.search(q, k=3, allowed=list(PASSAGES)) == store.search(q, k=3)
+    assert store.search(q, k=3, where=Where()) == store.search(q, k=3)
+    assert store.search(q, k=3, where=Where(contains=(("years", 2025),))) == store.search(q, k=3)
+
+
+def test_where_matches_and_its_milvus_expression():
+    where = Where(equals=(("doc", 'a "b".txt'), ("doc_type", "ket luan")), contains=(("years", 2022),))
+    assert where.matches({"doc": 'a "b".txt', "doc_type": "ket luan", "years": [2021, 2022]})
+    assert not where.matches({"doc": 'a "b".txt', "doc_type": "ket luan", "years": [2021]})
+    assert not where.matches({"doc": "a.txt", "doc_type": "ket luan", "years": [2022]})
+    assert where.expression() == 'doc == "a \\"b\\".txt" and doc_type == "ket luan" and array_contains(years, 2022)'
+    assert not Where() and Where().expression() == ""
+
+
+def test_scores_of_given_ids_are_exact_inner_products(store, embedder):
+    q = query(embedder, "giao quân và ngân sách")
+    vectors = dict(zip(PASSAGES, embedder.embed_passages(list(PASSAGES.values()))))
+    ids = ["c5", "c1", "c3"]
+    np.testing.assert_allclose(store.scores(q, ids), [vectors[i] @ q for i in ids], atol=1e-5)
+
+
+def test_above_the_threshold_an_ivf_index_is_used_and_filters_still_return_k(embedder, tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "EXACT_SUBSET", 100)  # d7 (10 rows) is scanned, a year (~430) probed
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(60, 64))
+    vectors = (centres[rng.integers(0, 60, 3000)] + rng.normal(0, 0.1, size=(3000, 64))).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"v{n}" for n in range(len(vectors))]
+    attributes = [{"doc": f"d{n % 300}", "years": [2020 + n % 7]} for n in range(len(vectors))]
+    exact = FaissStore.build(ids, vectors, embedder.name, attributes)
+    approx = FaissStore.build(ids, vectors, embedder.name, attributes, approximate_above=1000)
+    assert exact.index_type == "IndexFlatIP" and approx.index_type.startswith("IndexIVFFlat")
+    queries = vectors[:50] + rng.normal(0, 0.05, size=(50, 64)).astype(np.float32)
+    recall = np.mean([len({i for i, _ in approx.search(q, 10)} & {i for i, _ in exact.search(q, 10)}) / 10
+                      for q in queries])
+    assert recall >= 0.8
+    for where in [Where(equals=(("doc", "d7"),)), Where(contains=(("years", 2023),))]:
+        for q in queries[:10]:
+            got, want = approx.search(q, 10, where), exact.search(q, 10, where)
+            assert len(got) == len(want) == 10
+            assert all(where.matches(attributes[int(i[1:])]) for i, _ in got)
+            if where.equals:  # a small set is scanned exactly
+                assert [i for i, _ in got] == [i for i, _ in want]
+                np.testing.assert_allclose([s for _, s in got], [s for _, s in want], atol=1e-5)
+    np.testing.assert_allclose(approx.scores(queries[0], ids[:5]), exact.scores(queries[0], ids[:5]), atol=1e-5)
+    approx.save(tmp_path)
+    loaded = FaissStore.load(tmp_path, embedder.name)
+    assert read_manifest(tmp_path).index_type == "IndexIVFFlat"
+    assert loaded.index_type == approx.index_type
+    assert loaded.search(queries[1], 10, Where(equals=(("doc", "d9"),))) == approx.search(
+        queries[1], 10, Where(equals=(("doc", "d9"),)))
+    assert approx.remove(ids[:100]) == 100 and len(approx) == 2900
+    assert approx.search(vectors[500], 1)[0][0] == "v500"
 
 
 def test_empty_store(embedder):
@@ -91,7 +146,7 @@ def test_add_and_remove(store, embedder):
     assert len(store) == 5 and "c1" not in store
     hits = store.search(query(embedder, "chỉ tiêu giao quân năm 2022"), k=1)
     assert hits[0][0] == "c4"
-    store.add(["c1"], embedder.embed_passages([PASSAGES["c1"]]))
+    store.add(["c1"], embedder.embed_passages([PASSAGES["c1"]]), [ATTRIBUTES["c1"]])
     assert store.search(query(embedder, "chỉ tiêu giao quân năm 2022"), k=1)[0][0] == "c1"
     # rows and ids stay aligned after removing from the middle
     for i, v in zip(store.ids, store.vectors()):
@@ -116,8 +171,8 @@ def test_save_load_round_trip_gives_identical_results(store, embedder, tmp_path)
     for text in ["chỉ tiêu giao quân", "ngân sách", "Đảng"]:
         q = query(embedder, text)
         assert loaded.search(q, k=4) == store.search(q, k=4)
-        allowed = {"c5", "c6", "c2"}
-        assert loaded.search(q, k=2, allowed=allowed) == store.search(q, k=2, allowed=allowed)
+        where = Where(equals=(("doc", "d2"),))
+        assert loaded.search(q, k=2, where=where) == store.search(q, k=2, where=where)
     manifest = read_manifest(tmp_path / "vectors")
     assert (manifest.model, manifest.dim, manifest.count) == ("fake-hash", 64, 6)
     assert manifest.created and manifest.saved and manifest.faiss_version
@@ -148,11 +203,11 @@ def test_a_damaged_file_is_reported_not_loaded(store, tmp_path):
         FaissStore.load(tmp_path, "fake-hash")
 
 
-@pytest.mark.parametrize("crash_at", [0, 1, 2])
+@pytest.mark.parametrize("crash_at", [0, 1, 2, 3])
 def test_a_crash_while_saving_leaves_the_previous_store_loadable(
     store, embedder, tmp_path, monkeypatch, crash_at
 ):
-    """Writes go index, ids, manifest; the manifest is the commit point, so any crash keeps the old store."""
+    """Writes go index, ids, attributes, manifest; the manifest is the commit point, so any crash keeps the old store."""
     store.save(tmp_path)
     q = query(embedder, "chỉ tiêu giao quân năm 2022")
     before = store.search(q, k=3)
@@ -189,5 +244,5 @@ def test_saving_twice_keeps_one_generation_of_files(store, tmp_path):
     store.remove(["c1"])
     store.save(tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["ids.2.json", "index.2.faiss", "manifest.json"]
+    assert names == ["attributes.2.json", "ids.2.json", "index.2.faiss", "manifest.json"]
     assert len(FaissStore.load(tmp_path, "fake-hash")) == 5

@@ -1,0 +1,98 @@
+"""One interface over the vector stores (FAISS embedded, Milvus), chosen by name, with one results contract.
+
+Contract: vectors are L2-normalised, scores are inner products (cosines), `search` returns up to `k`
+(id, score) pairs best first, and a `Where` filter is applied inside the search (never after fetching),
+so a filter never costs results that exist. Each vector carries scalar attributes (a string, or a list
+of integers) that a `Where` tests; the caller decides what they mean.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+Attributes = Mapping[str, "str | Sequence[int]"]
+STORES = ("faiss", "milvus")
+APPROXIMATE_ABOVE = 200_000
+"""Above this many vectors a store switches from exact search to an IVF index (benchmarks/bench_stores.py:
+exact search over 200k vectors takes ~20 ms on one core; over 10^6, ~100-170 ms)."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """A conjunction of conditions on a vector's attributes: `field == value` and `value in field`."""
+
+    equals: tuple[tuple[str, str], ...] = ()
+    contains: tuple[tuple[str, int], ...] = ()
+
+    def matches(self, attributes: Attributes) -> bool:
+        return all(attributes.get(f) == v for f, v in self.equals) and all(
+            v in attributes.get(f, ()) for f, v in self.contains)
+
+    def expression(self) -> str:
+        """The same filter as a Milvus boolean expression (string literals JSON-quoted)."""
+        terms = [f"{f} == {json.dumps(v, ensure_ascii=False)}" for f, v in self.equals]
+        terms += [f"array_contains({f}, {int(v)})" for f, v in self.contains]
+        return " and ".join(terms)
+
+    def __bool__(self) -> bool:
+        return bool(self.equals or self.contains)
+
+
+class VectorStore(Protocol):
+    kind: str
+    model: str
+    dim: int
+
+    @property
+    def index_type(self) -> str: ...
+
+    def __len__(self) -> int: ...
+
+    def search(self, query: np.ndarray, k: int, where: Where | None = None) -> list[tuple[str, float]]:
+        """Up to `k` (id, score) pairs, best first; with `where`, only matching vectors compete."""
+
+    def scores(self, query: np.ndarray, ids: Sequence[str]) -> np.ndarray:
+        """The exact score of each given id (in that order), e.g. for lexical candidates."""
+
+    def save(self, directory: Path) -> None:
+        """Make the store durable and write its manifest into `directory` (the commit point)."""
+
+
+def build_store(kind: str, ids: Sequence[str], vectors: np.ndarray, model: str,
+                attributes: Sequence[Attributes] | None = None, *, milvus_uri: str = "",
+                collection: str = "") -> VectorStore:
+    """A new store of the given kind holding the vectors; a Milvus store lives in `collection` at `milvus_uri`."""
+    if kind == "faiss":
+        from embeddings.store import FaissStore
+        return FaissStore.build(ids, vectors, model, attributes)
+    if kind == "milvus":
+        from embeddings.milvus_store import MilvusStore
+        return MilvusStore.build(ids, vectors, model, attributes, uri=milvus_uri, collection=collection)
+    raise ValueError(f"unknown store {kind!r}; expected one of {', '.join(STORES)}")
+
+
+def load_store(directory: Path, model: str, *, milvus_uri: str = "") -> VectorStore:
+    """The store whose manifest is in `directory`, of whatever kind it was built as."""
+    from embeddings.store import FaissStore, read_manifest
+    manifest = read_manifest(directory)
+    if manifest.backend == "milvus":
+        from embeddings.milvus_store import MilvusStore
+        return MilvusStore.load(directory, model, uri=milvus_uri)
+    return FaissStore.load(directory, model)
+
+
+def drop_store(directory: Path, *, milvus_uri: str = "") -> None:
+    """Free what a saved store holds outside `directory` (a Milvus collection); files are the caller's."""
+    from embeddings.store import StoreError, read_manifest
+    try:
+        manifest = read_manifest(directory)
+    except StoreError:
+        return
+    if manifest.backend == "milvus":
+        from embeddings.milvus_store import drop_collection
+        drop_collection(milvus_uri, manifest.collection)
