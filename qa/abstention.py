@@ -87,5 +87,5 @@ def shared_pairs(query: Query, hits: list[Hit]) -> set[str]:
     """
     norm = (lambda s: s.lower()) if has_accents(query.text) else (lambda s: fold(s).lower())
     wanted = {t for t in tokenize(norm(query.text)) if "_" in t}
-    present = {t for h in hits for t in tokenize(norm(h.chunk.index_text))}
+    present = {t for h in hits for t in tokenize(norm(h.chunk.search_text))}
     return wanted & present

@@ -269,15 +269,18 @@ def restore_document_text(text: str, restorer: AccentRestorer) -> tuple[str, lis
 def restoration_ranges(text: str) -> list[tuple[int, int]]:
     """The [start, end) ranges of a normalised document that lost their accents, in text order: none for
     clean text, the whole text for an accent-stripped document, the stripped blocks of a mixed one."""
-    blocks: list[list[int]] = []  # [start, end, words]
+    lines: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
-        words = sum(t.kind == "word" for t in tokenize(line))
-        if blocks and blocks[-1][2] < BLOCK_WORDS:
-            blocks[-1][1], blocks[-1][2] = pos + len(line), blocks[-1][2] + words
-        else:
-            blocks.append([pos, pos + len(line), words])
+        lines.append((pos, pos + len(line)))
         pos += len(line) + 1
+    blocks: list[list[int]] = []  # [start, end, words]
+    for a, b in lines:
+        words = sum(t.kind == "word" for t in tokenize(text[a:b]))
+        if blocks and blocks[-1][2] < BLOCK_WORDS:
+            blocks[-1][1], blocks[-1][2] = b, blocks[-1][2] + words
+        else:
+            blocks.append([a, b, words])
     if len(blocks) > 1 and blocks[-1][2] < BLOCK_WORDS:  # a short tail is judged with the block before it
         tail = blocks.pop()
         blocks[-1][1], blocks[-1][2] = tail[1], blocks[-1][2] + tail[2]
@@ -289,6 +292,16 @@ def restoration_ranges(text: str) -> list[tuple[int, int]]:
             ranges[-1] = (ranges[-1][0], b)
         else:
             ranges.append((a, b))
+    # a block across the border of a stripped part was judged as a whole: take its stripped lines too
+    starts, ends = [a for a, _ in lines], [b for _, b in lines]
+    for n, (a, b) in enumerate(ranges):
+        i, j = bisect.bisect_left(starts, a), bisect.bisect_left(ends, b)
+        while i > 0 and (n == 0 or ranges[n - 1][1] < starts[i - 1]) and needs_restoration(text[slice(*lines[i - 1])]):
+            i -= 1
+        while j + 1 < len(lines) and (n + 1 == len(ranges) or ends[j + 1] < ranges[n + 1][0]) \
+                and needs_restoration(text[slice(*lines[j + 1])]):
+            j += 1
+        ranges[n] = (starts[i], ends[j])
     return ranges
 
 

@@ -92,9 +92,10 @@ class Chunk:
         return f"{self.section}\n{self.full_text}" if self.section else self.full_text
 
     @property
-    def dense_text(self) -> str:
-        """What the dense model embeds: `index_text`, in its restored reading where there is one (the
-        model does not understand accent-free text; BM25 folds anyway and keeps `index_text`)."""
+    def search_text(self) -> str:
+        """What search sees: `index_text`, in its machine-restored reading where there is one. The dense
+        model does not understand accent-free text; BM25's folded field reads the same either way, and
+        its accented field (questions typed with accents) finds the restored words."""
         if not self.restored:
             return self.index_text
         return f"{self.restored_section}\n{self.restored}" if self.section else self.restored

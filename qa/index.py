@@ -138,7 +138,7 @@ class Index:
 
     @cached_property
     def lexical(self) -> LexicalIndex:
-        return LexicalIndex([c.index_text for c in self.chunks])
+        return LexicalIndex([c.search_text for c in self.chunks])
 
     def dense_scores(self, qvec: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
         """Exact dense scores of the chunks at `positions` (every chunk when None), read from the store."""
@@ -330,7 +330,7 @@ class IndexBuilder:
                 report.seconds = time.perf_counter() - started
                 return report  # nothing changed: keep the current generation as it is
             cache = EmbeddingCache(self.home / "cache.sqlite")
-            texts = [c.dense_text for c in all_chunks]
+            texts = [c.search_text for c in all_chunks]
             embed_progress = (lambda done, total: progress("embed", done, total)) if progress else None
             vectors, report.embedded = embed_with_cache(self.embedder, texts, cache, progress=embed_progress)
             gen = self.home / f"gen-{time.time_ns()}"
