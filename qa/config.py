@@ -41,8 +41,7 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
         """Environment first (`VANBAN_HOME`, `VANBAN_MODEL`, `VANBAN_STORE`, `VANBAN_MODELS`,
-        `VANBAN_MILVUS_URI`), then explicit
-        overrides (CLI flags)."""
+        `VANBAN_MILVUS_URI`), then explicit overrides (CLI flags)."""
         base = cls(
             home=Path(os.environ.get("VANBAN_HOME") or DEFAULT_HOME),
             model=os.environ.get("VANBAN_MODEL") or "e5-small",

@@ -326,7 +326,7 @@ class IndexBuilder:
             switched = current is not None and json.loads((current / "manifest.json").read_text(
                 encoding="utf-8")).get("store", "faiss") != self.settings.store  # re-built from the cache
             changed = bool(report.new or report.updated or report.removed or rebuild or switched)
-            if not changed and (current_generation(self.home) is not None or not entries):
+            if not changed and (current is not None or not entries):
                 report.seconds = time.perf_counter() - started
                 return report  # nothing changed: keep the current generation as it is
             cache = EmbeddingCache(self.home / "cache.sqlite")
@@ -335,10 +335,10 @@ class IndexBuilder:
             vectors, report.embedded = embed_with_cache(self.embedder, texts, cache, progress=embed_progress)
             gen = self.home / f"gen-{time.time_ns()}"
             metas = {e["id"]: DocumentMetadata.from_json(e["metadata"]) for e in entries}
+            attributes = [chunk_attributes(c.doc_id, metas[c.doc_id]) for c in all_chunks]
             with _store_errors():
                 store = build_store(self.settings.store, [c.chunk_id for c in all_chunks], vectors,
-                                    self.embedder.name, [chunk_attributes(c.doc_id, metas[c.doc_id]) for c in all_chunks],
-                                    milvus_uri=self.settings.milvus_location,
+                                    self.embedder.name, attributes, milvus_uri=self.settings.milvus_location,
                                     collection=_collection_prefix(self.home) + gen.name.replace("-", "_"))
                 self._write_generation(gen, entries, all_chunks, raws, store)
             # the accent restorer learns from the documents too: train it now, not at the first question
