@@ -44,6 +44,7 @@ def index(home: Path, corpus: Path) -> dict:
         now = time.perf_counter()
         marks.setdefault(f"{stage}-first", now)
         marks[f"{stage}-last"] = now
+        marks[f"{stage}-cpu"] = time.process_time()
         if stage == "embed" and (done // 256 > marks.get("shown", -1) or done == total):
             marks["shown"] = done // 256
             print(f"\r  embedded {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
@@ -53,9 +54,11 @@ def index(home: Path, corpus: Path) -> dict:
     report = assistant.build([corpus], progress=progress)
     total = time.perf_counter() - t
     embed_seconds = marks.get("embed-last", t) - marks.get("chunk-last", t)
+    embed_cpu = marks.get("embed-cpu", 0.0) - marks.get("chunk-cpu", 0.0)
     return {"assistant": assistant, "report": report, "model_load": load_seconds, "total": total,
             "chunking": marks.get("chunk-last", t) - t, "embed": embed_seconds,
             "rate": report.embedded / embed_seconds if embed_seconds > 0 else float("nan"),
+            "cpu_rate": report.embedded / embed_cpu if embed_cpu > 0 else float("nan"),
             "disk": sum(f.stat().st_size for f in home.rglob("*") if f.is_file())}
 
 
@@ -98,12 +101,15 @@ def main() -> int:
             ("model load", f"{built['model_load']:.1f} s"),
             ("index from empty (model loaded)", f"{built['total']:.0f} s ({hours(built['total'])})"),
             ("  of which reading + chunking", f"{built['chunking']:.0f} s"),
-            ("  of which embedding", f"{built['embed']:.0f} s: **{rate:.1f} chunks/s**"),
+            ("  of which embedding", f"{built['embed']:.0f} s: **{rate:.1f} chunks/s**, "
+                                     f"{built['cpu_rate']:.1f} chunks per CPU-second"),
             ("data dir on disk", f"{built['disk'] / 2**20:.0f} MiB"),
             ("`vanban ask --json`, process start to answer (median of 3)", f"{statistics.median(colds):.2f} s"),
             (f"warm ask p50 / p95 ({len(warm)} questions)",
              f"{percentile(warm, 50) * 1000:.0f} / {percentile(warm, 95) * 1000:.0f} ms"),
             (f"projection: embedding {TARGET:,} chunks here", hours(TARGET / rate)),
+            (f"projection: embedding {TARGET:,} chunks, per core at the CPU-second rate",
+             f"{TARGET / built['cpu_rate'] / 3600:,.0f} core-hours"),
             (f"projection: indexing {TARGET:,} chunks here (x{overhead:.2f} for the rest of the pipeline)",
              hours(TARGET / rate * overhead)),
         ]
