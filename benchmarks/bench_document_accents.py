@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from unittest import mock
 
@@ -71,6 +72,18 @@ def main() -> None:
         words = sum(t.kind == "word" for t in tokenize(ocr.normalized.text))
         print(f"\n004: {words} words restored in {spent:.2f} s ({words / spent:,.0f} syllables/s); "
               f"model trained in {trained:.2f} s (cached under <home>/accents/, needed for questions anyway)")
+
+        only = root / "only004"
+        only.mkdir()
+        (only / ocr.id).write_text(ocr.raw, encoding="utf-8")
+        times = {}
+        for name, restore in (("restored", True), ("as read", False)):
+            patch = mock.patch("qa.index.restore_chunks", return_value=False) if not restore else nullcontext()
+            with patch:  # a fresh data directory each: cold embedding cache, model trained inside the run
+                report = Assistant(Settings(home=root / f"home004-{name}"), embedder=seeds.embedder).build([only])
+            times[name] = report.seconds
+        print(f"`index` of 004 alone (embedder loaded, cold caches): {times['restored']:.1f} s restored, "
+              f"{times['as read']:.1f} s as read")
 
 
 if __name__ == "__main__":

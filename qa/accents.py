@@ -333,5 +333,7 @@ def restore_chunks(text: str, chunks: list[Chunk], restorer: AccentRestorer) -> 
         reading = "\n".join(body + notes)
         if reading != c.full_text:
             c.restored = reading
-            c.restored_section = _restore_short(c.section, restorer)
+            # each heading on its own, as in the text (an all-capitals title beside a sentence-case one
+            # would pass for an acronym)
+            c.restored_section = " > ".join(_restore_short(h, restorer) for h in c.section.split(" > "))
     return any(c.restored for c in chunks)

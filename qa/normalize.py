@@ -846,6 +846,8 @@ def _repair_token(
     if not stripped or len(token) > 7:
         return None
     folded = fold(token).lower()
+    if upper and not any(c in "aeiouy" for c in folded):
+        return None  # an acronym without a vowel (GDP, TW, BCH) was never a syllable: "GAP", "TU" are wrong
     if _valid_folded(token):
         if upper:
             return None

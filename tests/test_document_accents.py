@@ -258,12 +258,15 @@ def build_beside(seeds_home: Path, folder: Path, home: Path):
     return assistant
 
 
+@pytest.fixture(scope="module")
+def stripped(seeds_home, tmp_path_factory):
+    """The seeds with 001 stripped of its accents, indexed by the real default model."""
+    root = tmp_path_factory.mktemp("stripped")
+    return build_beside(seeds_home, stripped_corpus(root / "docs"), root / "home")
+
+
 @pytest.mark.slow
 class TestStrippedDocument:
-    @pytest.fixture(scope="class")
-    def stripped(self, seeds_home, tmp_path_factory):
-        root = tmp_path_factory.mktemp("stripped")
-        return build_beside(seeds_home, stripped_corpus(root / "docs"), root / "home")
 
     def test_the_stripped_seed_is_detected_and_restored(self, stripped):
         doc = stripped.index.documents[STRIPPED]
@@ -277,11 +280,21 @@ class TestStrippedDocument:
         assert hit_a >= 0.9
         assert hit_s >= hit_a - 0.05 and mrr_s >= mrr_a - 0.05
 
-    def test_the_dense_leg_understands_the_restored_text(self, assistant, stripped):
+    def test_the_dense_leg_understands_the_restored_text(self, assistant, stripped, seeds_home, tmp_path):
+        """Alone, the dense leg finds ~1 in 6 answers in the stripped text embedded as read, and about as
+        many as in the accented original once it embeds the restored reading (measured: 0.92 hit@5 both;
+        MRR 0.71 against 0.86, the restorer gets ~4 % of syllables wrong without the document's own text)."""
+        from unittest import mock
+        with mock.patch("qa.index.restore_chunks", return_value=False):
+            plain = build_beside(seeds_home, stripped_corpus(tmp_path / "docs"), tmp_path / "home")
+        assert not plain.index.documents[STRIPPED].accents_restored
         hit_a, mrr_a = retrieval_scores(assistant, stripped_items(False), dense_only=True)
         hit_s, mrr_s = retrieval_scores(stripped, stripped_items(True), dense_only=True)
-        print(f"\ndense only: accented {hit_a:.3f}/{mrr_a:.3f}, stripped+restored {hit_s:.3f}/{mrr_s:.3f}")
-        assert hit_s >= hit_a - 0.1 and mrr_s >= mrr_a - 0.1
+        hit_p, mrr_p = retrieval_scores(plain, stripped_items(True), dense_only=True)
+        print(f"\ndense only: accented {hit_a:.3f}/{mrr_a:.3f}, stripped restored {hit_s:.3f}/{mrr_s:.3f}, "
+              f"as read {hit_p:.3f}/{mrr_p:.3f}")
+        assert hit_p < hit_a - 0.5
+        assert hit_s >= hit_a - 0.1 and mrr_s > mrr_p + 0.4
 
     def test_questions_typed_without_accents_too(self, assistant, stripped):
         typed = [GoldItem(i.id, fold(i.question), i.type, i.evidence) for i in stripped_items(True)]
