@@ -53,6 +53,9 @@ class Answer:
     reason: str = ""
     """Why the system abstained (Vietnamese), empty otherwise."""
     query: Query | None = field(default=None, repr=False)
+    restored_text: str = ""
+    """`text` with the sentences of documents that lost their accents in their machine-restored reading
+    (shown labelled as such); "" when no sentence comes from such a document."""
 
     def to_json(self, id: str | None = None) -> dict:
         out: dict = {"id": id} if id is not None else {}
@@ -62,6 +65,8 @@ class Answer:
             out["reason"] = self.reason
         if self.query is not None and self.query.restored:
             out["restored_question"] = self.query.restored
+        if self.restored_text:
+            out["restored_answer"] = self.restored_text
         return out
 
 
@@ -69,14 +74,16 @@ def _idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], int], n_passages: int) -> list[tuple[str, int]]:
-    """(sentence, passage number) pairs that cover the question's words best, in answer order.
+def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], int],
+                   n_passages: int) -> list[tuple[str, int, str]]:
+    """(sentence, passage number, restored reading or "") triples that cover the question's words best,
+    in answer order.
 
     Words and neighbouring-word pairs are weighted by how rare they are in the corpus, so "giao quân"
     counts for more than "năm"; a clause that starts mid-sentence (lower case) counts for less.
     """
     q_tokens = set(tokenize(query.folded))
-    scored: list[tuple[float, int, int, str]] = []
+    scored: list[tuple[float, int, int, str, str]] = []
     for rank, p in enumerate(passages[:3]):
         text = p.hit.chunk.full_text
         # a passage under a heading that matches the question ("3. Bài học kinh nghiệm") answers it
@@ -91,6 +98,8 @@ def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], in
         section_score = 0.5 * weight(section)
         for order, m in enumerate(_SENTENCE.finditer(text)):
             sent = m.group().strip(" -+•\n")
+            # the restored reading has the text's length: the same cut is the same sentence
+            reading = p.hit.chunk.restored[m.start():m.end()].strip(" -+•\n")
             if len(sent) < 20 or heading_level(sent) is not None:
                 continue
             overlap = q_tokens.intersection(tokenize(fold(sent).lower()))
@@ -98,9 +107,9 @@ def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], in
                 continue
             score = weight(overlap) + section_score
             score = score / (1 + 0.002 * len(sent)) * (0.7 if sent[:1].islower() else 1.0) - 0.35 * rank - 0.01 * order
-            scored.append((score, rank, order, sent))
+            scored.append((score, rank, order, sent, reading))
     scored.sort(key=lambda t: -t[0])
-    chosen: list[tuple[float, int, int, str]] = []
+    chosen: list[tuple[float, int, int, str, str]] = []
     total = 0
     for item in scored:
         if len(chosen) == MAX_SENTENCES or (chosen and item[0] < 0.5 * chosen[0][0]):
@@ -110,7 +119,7 @@ def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], in
         chosen.append(item)
         total += len(item[3])
     chosen.sort(key=lambda t: (t[1], t[2]))
-    return [(s, passages[r].n) for _, r, _, s in chosen]
+    return [(s, passages[r].n, reading) for _, r, _, s, reading in chosen]
 
 
 def compose(query: Query, hits: list[Hit], reason: str | None, df: Callable[[str], int], n_passages: int) -> Answer:
@@ -120,7 +129,12 @@ def compose(query: Query, hits: list[Hit], reason: str | None, df: Callable[[str
                       passages, reason, query)
     sentences = best_sentences(query, passages, df, n_passages)
     if not sentences and passages:
-        first = passages[0].hit.chunk.full_text
-        sentences = [(first[:MAX_ANSWER_CHARS].rsplit(" ", 1)[0] + "…" if len(first) > MAX_ANSWER_CHARS else first, 1)]
-    text = " ".join(f"{s} [{n}]" for s, n in sentences)
-    return Answer(query.text, False, text, passages, "", query)
+        chunk = passages[0].hit.chunk
+
+        def clip(t: str) -> str:  # spaces sit at the same places in the restored reading
+            return t[:MAX_ANSWER_CHARS].rsplit(" ", 1)[0] + "…" if len(t) > MAX_ANSWER_CHARS else t
+
+        sentences = [(clip(chunk.full_text), 1, clip(chunk.restored) if chunk.restored else "")]
+    text = " ".join(f"{s} [{n}]" for s, n, _ in sentences)
+    restored = " ".join(f"{r or s} [{n}]" for s, n, r in sentences) if any(r for _, _, r in sentences) else ""
+    return Answer(query.text, False, text, passages, "", query, restored)

@@ -116,6 +116,8 @@ def _print_answer(answer) -> None:
         print(answer.text)
         if answer.passages:
             print("\nCác đoạn gần nhất (không phải câu trả lời):")
+    elif answer.restored_text:  # some sentences come from a document that lost its accents
+        print(f"Trả lời ({RESTORED_LABEL}): {answer.restored_text}\nNguyên văn: {answer.text}\n\nNguồn:")
     else:
         print(f"Trả lời: {answer.text}\n\nNguồn:")
     for p in answer.passages:

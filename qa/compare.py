@@ -565,7 +565,7 @@ def with_comparison(answer: Answer, comparison: Comparison | None) -> Answer:
     if comparison is None:
         return answer
     return ComparedAnswer(answer.question, answer.abstained, answer.text, answer.passages, answer.reason,
-                          answer.query, comparison)
+                          answer.query, answer.restored_text, comparison=comparison)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -189,6 +189,27 @@ class TestIndexed:
         md = answer_markdown({**record, "abstained": True, "passages": [rec], "comparison": None})
         assert RESTORED_LABEL in md and rec["restored_text"].splitlines()[0] in md
 
+    def test_answer_sentences_from_such_a_document_come_restored_and_labelled(self, fake_home, capsys):
+        from qa.assistant import Assistant
+        from qa.cli import _print_answer
+        from qa.filters import Filters
+        from ui.render import answer_html, answer_record
+        settings, _ = fake_home
+        answer = Assistant(settings, embedder=HashEmbedder()).ask(
+            "thu hut dau tu quy I nam 2023", filters=Filters(doc="004_d7018a7c681a6f88.txt"))
+        assert not answer.abstained and answer.restored_text
+        assert len(answer.restored_text) == len(answer.text)
+        assert fold(answer.restored_text).lower() == fold(answer.text).lower() != answer.restored_text.lower()
+        assert answer.to_json()["restored_answer"] == answer.restored_text
+        _print_answer(answer)
+        out = capsys.readouterr().out
+        assert f"Trả lời ({RESTORED_LABEL}): {answer.restored_text}" in out and answer.text in out
+        html = answer_html(answer_record(answer))
+        assert RESTORED_LABEL in html and "<details" in html
+        clean = Assistant(settings, embedder=HashEmbedder()).ask(
+            "thu hut dau tu quy I nam 2023", filters=Filters(doc="000_8c3560b8c842f969.txt"))
+        assert clean.restored_text == "" and "restored_answer" not in clean.to_json()
+
     def test_the_card_escapes_the_reading(self):
         from ui.render import passage_card
         rec = {"n": 1, "doc": "x.txt", "title": "", "number": "", "date": "", "section": "a<b",

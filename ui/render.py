@@ -54,6 +54,7 @@ def answer_record(answer: Answer) -> dict:
     query = getattr(answer, "query", None)
     return {"question": answer.question, "abstained": answer.abstained, "text": answer.text,
             "reason": answer.reason, "restored": getattr(query, "restored", "") or "",
+            "restored_answer": answer.restored_text,
             "passages": [passage_record(p) for p in answer.passages],
             "comparison": (comparison_record(answer.comparison)
                            if getattr(answer, "comparison", None) is not None else None)}
@@ -102,6 +103,9 @@ def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
     n = rec["n"]
     title = rec["title"] or rec["doc"]
     label = f'<div class="vb-not-answer">{NOT_AN_ANSWER}</div>' if closest else ""
+    # a document that lost its accents: the label first, then the section and passage in restored reading
+    restored = (f'<div class="vb-restored-label">{escape_html(RESTORED_LABEL)}</div>'
+                if rec.get("restored_text") else "")
     section_text = rec.get("restored_section") or rec["section"]
     section = (f'<div class="vb-section"><span class="vb-k">Mục:</span> {escape_html(section_text)}</div>'
                if section_text else "")
@@ -114,7 +118,7 @@ def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
         f'<header class="vb-card-head"><span class="vb-n">[{n}]</span>'
         f'<span class="vb-title">{escape_html(title)}</span></header>'
         f'<div class="vb-meta">{_meta_line(rec)}</div>'
-        f"{section}"
+        f"{restored}{section}"
         f"{passage}"
         f'<div class="vb-card-foot"><span class="vb-score" title="Điểm phù hợp của đoạn với câu hỏi">'
         f"Điểm phù hợp: {score}</span>"
@@ -126,13 +130,12 @@ def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
 
 def _passage_html(rec: dict, question: str) -> str:
     """The passage with the question's words marked; for a document that lost its accents, the
-    machine-restored reading under its label, and the text as read (what the spans cite) one click away."""
+    machine-restored reading, and the text as read (what the spans cite) one click away."""
     raw = f'<blockquote class="vb-passage">{mark_html(rec["text"], match_ranges(rec["text"], question))}</blockquote>'
     restored = rec.get("restored_text")
     if not restored:
         return raw
-    return (f'<div class="vb-restored-label">{escape_html(RESTORED_LABEL)}</div>'
-            f'<blockquote class="vb-passage vb-restored">{mark_html(restored, match_ranges(restored, question))}'
+    return (f'<blockquote class="vb-passage vb-restored">{mark_html(restored, match_ranges(restored, question))}'
             f"</blockquote>"
             f'<details class="vb-raw"><summary>Nguyên văn trong tệp (không dấu) / raw text</summary>{raw}</details>')
 
@@ -153,14 +156,27 @@ def answer_html(record: dict) -> str:
     else:
         head = (
             '<section class="vb-answer" role="status"><div class="vb-answer-label">Trả lời</div>'
-            f'<p class="vb-answer-text">{_answer_text_html(record["text"], len(passages))}</p>'
-            '<p class="vb-answer-note">Câu trả lời trích nguyên văn từ văn bản; bấm [n] để xem nguồn.</p>'
+            f"{_answer_body_html(record, len(passages))}"
             f"{understood}</section>"
         )
         title = f"Nguồn trích dẫn ({len(passages)} đoạn)" if passages else ""
     cards = "".join(passage_card(p, record["question"], closest=record["abstained"]) for p in passages)
     heading = f'<h3 class="vb-sources-title">{title}</h3>' if title else ""
     return f'<div class="vb-result">{head}{_period_view(record)}{heading}{cards}</div>'
+
+
+def _answer_body_html(record: dict, count: int) -> str:
+    """The answer's sentences with their [n] buttons; when some come from a document that lost its
+    accents, their restored reading under the label, and the sentences as read one click away."""
+    restored = record.get("restored_answer") or ""
+    if not restored:
+        return (f'<p class="vb-answer-text">{_answer_text_html(record["text"], count)}</p>'
+                '<p class="vb-answer-note">Câu trả lời trích nguyên văn từ văn bản; bấm [n] để xem nguồn.</p>')
+    return (f'<p class="vb-answer-text">{_answer_text_html(restored, count)}</p>'
+            f'<p class="vb-answer-note"><span class="vb-restored-label">{escape_html(RESTORED_LABEL)}</span> '
+            "Câu trả lời trích từ văn bản; bấm [n] để xem nguồn.</p>"
+            '<details class="vb-raw"><summary>Nguyên văn trong tệp (không dấu) / raw text</summary>'
+            f'<p class="vb-answer-text">{escape_html(record["text"])}</p></details>')
 
 
 def _period_view(record: dict) -> str:
@@ -226,6 +242,8 @@ def answer_markdown(record: dict) -> str:
         shown, heading = passages, f"**{NOT_AN_ANSWER}:**"
     else:
         lines += [f"**Trả lời:** {record['text']}", ""]
+        if record.get("restored_answer"):
+            lines += [f"**Trả lời, {RESTORED_LABEL}:** {record['restored_answer']}", ""]
         cited = cited_numbers(record["text"], len(passages))
         shown = [p for p in passages if p["n"] in cited] or passages
         heading = "**Nguồn:**"
