@@ -125,7 +125,8 @@ class MilvusStore:
             if isinstance(value, str):
                 schema.add_field(name, DataType.VARCHAR, max_length=TEXT_LENGTH)
             else:
-                schema.add_field(name, DataType.ARRAY, element_type=DataType.INT64, max_capacity=ARRAY_CAPACITY)
+                schema.add_field(name, DataType.ARRAY, element_type=DataType.INT64,
+                                 max_capacity=ARRAY_CAPACITY)
         client.create_collection(collection, schema=schema)
         for start in range(0, len(ids), INSERT_BATCH):
             end = min(start + INSERT_BATCH, len(ids))
@@ -168,12 +169,14 @@ class MilvusStore:
             hits = self._search(q, k, where, self._params["nlist"])
         return hits
 
-    def _search(self, q: list[float], k: int, where: Where | None, nprobe: int | None) -> list[tuple[str, float]]:
+    def _search(self, q: list[float], k: int, where: Where | None,
+                nprobe: int | None) -> list[tuple[str, float]]:
         params: dict = {"metric_type": "IP"}
         if nprobe:
             params["params"] = {"nprobe": nprobe}
-        result = self._client.search(self.collection, data=[q], limit=k, filter=where.expression() if where else "",
-                                     output_fields=["id"], search_params=params)
+        result = self._client.search(self.collection, data=[q], limit=k,
+                                     filter=where.expression() if where else "", output_fields=["id"],
+                                     search_params=params)
         return [(str(hit["id"]), float(hit["distance"])) for hit in result[0]]
 
     def scores(self, query: np.ndarray, ids: Sequence[str]) -> np.ndarray:
@@ -196,7 +199,8 @@ class MilvusStore:
         manifest = StoreManifest(model=self.model, dim=self.dim, count=self._count, backend="milvus",
                                  index_type=self._index_type, params=self._params, faiss_version="",
                                  created=self._created, saved=now(), collection=self.collection, uri=self.uri)
-        write_atomic(directory / MANIFEST, json.dumps(asdict(manifest), indent=2, ensure_ascii=False).encode("utf-8"))
+        data = json.dumps(asdict(manifest), indent=2, ensure_ascii=False).encode("utf-8")
+        write_atomic(directory / MANIFEST, data)
 
     @classmethod
     def load(cls, directory: Path, model: str, *, uri: str) -> MilvusStore:

@@ -136,7 +136,8 @@ class FaissStore:
     def __contains__(self, item: object) -> bool:
         return item in self._pos
 
-    def add(self, ids: Sequence[str], vectors: np.ndarray, attributes: Sequence[Attributes] | None = None) -> None:
+    def add(self, ids: Sequence[str], vectors: np.ndarray,
+            attributes: Sequence[Attributes] | None = None) -> None:
         """Append vectors under new, unique ids (to replace, `remove` the ids first)."""
         ids = list(ids)
         matrix = self._matrix(vectors)
@@ -247,7 +248,8 @@ class FaissStore:
         rows = self._rows_cache.get(where)
         if rows is None:
             matching = [g for g, a in enumerate(self._groups) if where.matches(a)]
-            rows = np.flatnonzero(np.isin(np.asarray(self._group_of, dtype=np.int64), matching)).astype(np.int64)
+            groups = np.asarray(self._group_of, dtype=np.int64)
+            rows = np.flatnonzero(np.isin(groups, matching)).astype(np.int64)
             if len(self._rows_cache) > 64:
                 self._rows_cache.clear()
             self._rows_cache[where] = rows

@@ -66,7 +66,7 @@ class VectorStore(Protocol):
 def build_store(kind: str, ids: Sequence[str], vectors: np.ndarray, model: str,
                 attributes: Sequence[Attributes] | None = None, *, milvus_uri: str = "",
                 collection: str = "") -> VectorStore:
-    """A new store of the given kind holding the vectors; a Milvus store lives in `collection` at `milvus_uri`."""
+    """A new store of the given kind holding the vectors (Milvus: in `collection` at `milvus_uri`)."""
     if kind == "faiss":
         from embeddings.store import FaissStore
         return FaissStore.build(ids, vectors, model, attributes)

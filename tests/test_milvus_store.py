@@ -9,7 +9,6 @@ import pytest
 
 from embeddings.milvus_store import MilvusStore
 from embeddings.store import FaissStore, StoreError, StoreMismatchError, read_manifest
-from embeddings.vector_store import Where
 from qa.config import Settings
 from qa.documents import load_documents
 from qa.errors import VanbanError
