@@ -294,12 +294,15 @@ def restoration_ranges(text: str) -> list[tuple[int, int]]:
             ranges.append((a, b))
     # a block across the border of a stripped part was judged as a whole: take its stripped lines too
     starts, ends = [a for a, _ in lines], [b for _, b in lines]
+
+    def stripped_line(k: int) -> bool:
+        return needs_restoration(text[starts[k] : ends[k]])
+
     for n, (a, b) in enumerate(ranges):
         i, j = bisect.bisect_left(starts, a), bisect.bisect_left(ends, b)
-        while i > 0 and (n == 0 or ranges[n - 1][1] < starts[i - 1]) and needs_restoration(text[slice(*lines[i - 1])]):
+        while i > 0 and (n == 0 or ranges[n - 1][1] < starts[i - 1]) and stripped_line(i - 1):
             i -= 1
-        while j + 1 < len(lines) and (n + 1 == len(ranges) or ends[j + 1] < ranges[n + 1][0]) \
-                and needs_restoration(text[slice(*lines[j + 1])]):
+        while j + 1 < len(lines) and (n + 1 == len(ranges) or ends[j + 1] < ranges[n + 1][0]) and stripped_line(j + 1):
             j += 1
         ranges[n] = (starts[i], ends[j])
     return ranges
