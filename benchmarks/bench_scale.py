@@ -5,7 +5,8 @@
 Writes `copies` distinct versions of every seed (benchmarks/variants.py: other years, figures and place
 names, so nothing is de-duplicated), indexes them from empty (model loaded first), and measures the encode
 rate on the way; then `vanban ask` from process start to answer, and warm in-process p50/p95 over the
-questions of benchmarks/load_test.py; then projects indexing 10^6 chunks from the measured rates.
+questions of benchmarks/load_test.py (comparisons apart: they look at every chunk); then projects indexing
+10^6 chunks from the measured rates.
 """
 from __future__ import annotations
 
@@ -89,11 +90,11 @@ def main() -> int:
         questions = load_questions()
         colds = [cold_ask(work / "home", q) for q in questions[:COLD_RUNS]]
         assistant.ask(questions[0])  # loads the index, the BM25 model and the accent restorer
-        warm = []
+        warm: dict[bool, list[float]] = {False: [], True: []}  # by "answered period by period"
         for q in questions * 2:
             t = time.perf_counter()
-            assistant.ask(q)
-            warm.append(time.perf_counter() - t)
+            answer = assistant.ask(q)
+            warm[getattr(answer, "comparison", None) is not None].append(time.perf_counter() - t)
         rate, overhead = built["rate"], built["total"] / max(built["embed"], 1e-9)
         rows = [
             ("corpus", f"{len(files)} files ({args.copies} versions of each seed), {size / 2**20:.1f} MiB"),
@@ -105,8 +106,10 @@ def main() -> int:
                                      f"{built['cpu_rate']:.1f} chunks per CPU-second"),
             ("data dir on disk", f"{built['disk'] / 2**20:.0f} MiB"),
             ("`vanban ask --json`, process start to answer (median of 3)", f"{statistics.median(colds):.2f} s"),
-            (f"warm ask p50 / p95 ({len(warm)} questions)",
-             f"{percentile(warm, 50) * 1000:.0f} / {percentile(warm, 95) * 1000:.0f} ms"),
+            *((f"warm ask p50 / p95, {label} ({len(warm[kind])} asked)",
+               f"{percentile(warm[kind], 50) * 1000:,.0f} / {percentile(warm[kind], 95) * 1000:,.0f} ms")
+              for kind, label in ((False, "one-period questions"), (True, "comparisons, period by period"))
+              if warm[kind]),
             (f"projection: embedding {TARGET:,} chunks here", hours(TARGET / rate)),
             (f"projection: embedding {TARGET:,} chunks, per core at the CPU-second rate",
              f"{TARGET / built['cpu_rate'] / 3600:,.0f} core-hours"),
