@@ -405,11 +405,13 @@ class Highlight:
     doc: str
     spans: list[tuple[int, int]]
     passage: int
+    restored: str = ""
+    """The sentence in its machine-restored reading when its document lost its accents, else ""."""
 
     def to_json(self) -> dict:
         return {"text": self.text, "doc": self.doc, "start": min(s for s, _ in self.spans),
                 "end": max(e for _, e in self.spans), "spans": [list(s) for s in self.spans],
-                "passage": self.passage}
+                "passage": self.passage, **({"restored": self.restored} if self.restored else {})}
 
 
 @dataclass
@@ -840,8 +842,9 @@ def _describe(g: Group, words: _Topic, index: Index) -> None:
             if cov <= 0 or cov < SENTENCE_SHARE * top:
                 continue
             sent = " ".join(chunk.text[s:e].split())
+            reading = " ".join(chunk.restored[s:e].split())  # same length as the text: the same sentence
             spans, _ = raw_location(chunk, norm, s, e)
-            scored.append((cov - 0.1 * rank, len(scored), Highlight(sent, chunk.doc_id, spans, p.n)))
+            scored.append((cov - 0.1 * rank, len(scored), Highlight(sent, chunk.doc_id, spans, p.n, reading)))
             for f in find_facts(chunk.text[s:e]):
                 if f.text.lower() in seen:
                     continue

@@ -217,6 +217,17 @@ class TestIndexed:
             "thu hut dau tu quy I nam 2023", filters=Filters(doc="000_8c3560b8c842f969.txt"))
         assert clean.restored_text == "" and "restored_answer" not in clean.to_json()
 
+    def test_a_comparison_shows_its_best_sentences_restored(self, fake_home):
+        from qa.assistant import Assistant
+        from ui.render import comparison_record, comparison_table_html
+        settings, _ = fake_home
+        comparison = Assistant(settings, embedder=HashEmbedder()).compare("phat trien kinh te xa hoi", by="document")
+        highlights = [h for g in comparison.groups for h in g.highlights]
+        ocr = [h for h in highlights if h.doc.startswith("004")]
+        assert ocr and all(fold(h.restored).lower() == fold(h.text).lower() != h.restored.lower() for h in ocr)
+        assert all(h.restored == "" and "restored" not in h.to_json() for h in highlights if h.doc.startswith("000"))
+        assert RESTORED_LABEL in comparison_table_html(comparison_record(comparison))
+
     def test_the_card_escapes_the_reading(self):
         from ui.render import passage_card
         rec = {"n": 1, "doc": "x.txt", "title": "", "number": "", "date": "", "section": "a<b",

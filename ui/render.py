@@ -344,7 +344,7 @@ def comparison_record(comparison) -> dict:
         groups.append({
             "label": g.label, "kind": g.kind, "mentioned": g.mentioned,
             "facts": [{"text": f.text, "passage": f.passage} for f in g.facts],
-            "highlights": [{"text": h.text, "passage": h.passage} for h in g.highlights],
+            "highlights": [{"text": h.text, "passage": h.passage, "restored": h.restored} for h in g.highlights],
             "passages": recs,
         })
     return {"question": comparison.question, "topic": comparison.topic, "by": comparison.by,
@@ -369,6 +369,15 @@ def _source_short(rec: dict) -> str:
             + f'<span class="vb-file">{escape_html(rec["doc"])}</span>')
 
 
+def _gist_html(highlight: dict) -> str:
+    """A period's best sentence; from a document that lost its accents, its restored reading, labelled,
+    with the sentence as read in the tooltip."""
+    if not highlight.get("restored"):
+        return escape_html(highlight["text"])
+    return (f'<span title="Nguyên văn: {escape_html(highlight["text"])}">{escape_html(highlight["restored"])}</span> '
+            f'<span class="vb-restored-label">{escape_html(RESTORED_LABEL)}</span>')
+
+
 def comparison_table_html(record: dict, numbers: dict[int, int] | None = None) -> str:
     """The periods side by side, in time order: figures with their [n], the best sentence, the sources;
     a period without a passage on the topic says "không đề cập" (greyed). Scrolls sideways on a phone."""
@@ -382,7 +391,7 @@ def comparison_table_html(record: dict, numbers: dict[int, int] | None = None) -
         facts = "".join(f'<li>{escape_html(f["text"])}{_cite(f["passage"], numbers)}</li>'
                         for f in g["facts"][:4])
         facts = f'<ul class="vb-cmp-facts">{facts}</ul>' if facts else '<span class="vb-subtle">—</span>'
-        gist = (f'{escape_html(g["highlights"][0]["text"])}{_cite(g["highlights"][0]["passage"], numbers)}'
+        gist = (f'{_gist_html(g["highlights"][0])}{_cite(g["highlights"][0]["passage"], numbers)}'
                 if g["highlights"] else '<span class="vb-subtle">—</span>')
         seen, sources = set(), []
         for p in g["passages"]:
