@@ -85,6 +85,18 @@ def connect(uri: str):
         ) from exc
 
 
+@contextlib.contextmanager
+def _reported(uri: str) -> Iterator[None]:
+    """A Milvus failure during a search (server gone, collection dropped) as a bilingual StoreError."""
+    from pymilvus.exceptions import MilvusException
+    try:
+        with _quiet():
+            yield
+    except MilvusException as exc:
+        raise StoreError(f"Milvus tại {uri} báo lỗi: {exc.message or type(exc).__name__}.",
+                         f"Milvus at {uri} failed: {exc.message or type(exc).__name__}.") from exc
+
+
 class MilvusStore:
     """The vectors of one index generation in one Milvus collection (id, vector, attribute fields)."""
 
@@ -174,9 +186,10 @@ class MilvusStore:
         params: dict = {"metric_type": "IP"}
         if nprobe:
             params["params"] = {"nprobe": nprobe}
-        result = self._client.search(self.collection, data=[q], limit=k,
-                                     filter=where.expression() if where else "", output_fields=["id"],
-                                     search_params=params)
+        with _reported(self.uri):
+            result = self._client.search(self.collection, data=[q], limit=k,
+                                         filter=where.expression() if where else "", output_fields=["id"],
+                                         search_params=params)
         return [(str(hit["id"]), float(hit["distance"])) for hit in result[0]]
 
     def scores(self, query: np.ndarray, ids: Sequence[str]) -> np.ndarray:
@@ -184,7 +197,8 @@ class MilvusStore:
         q = np.asarray(self._query(query), dtype=np.float32)
         if not ids:
             return np.zeros(0, dtype=np.float32)
-        rows = self._client.get(self.collection, ids=list(dict.fromkeys(ids)), output_fields=["vector"])
+        with _reported(self.uri):
+            rows = self._client.get(self.collection, ids=list(dict.fromkeys(ids)), output_fields=["vector"])
         by_id = {str(r["id"]): np.asarray(r["vector"], dtype=np.float32) for r in rows}
         missing = [i for i in ids if i not in by_id]
         if missing:
@@ -215,6 +229,14 @@ class MilvusStore:
                 f"No collection {manifest.collection} in Milvus at {uri}; run `vanban index --rebuild`.",
             )
         client.load_collection(manifest.collection)
+        rows = int(client.get_collection_stats(manifest.collection).get("row_count", -1))
+        if rows != manifest.count:
+            raise StoreError(
+                f"Collection {manifest.collection} có {rows} vectơ, chỉ mục cần {manifest.count}; "
+                "hãy chạy `vanban index --rebuild`.",
+                f"Collection {manifest.collection} holds {rows} vectors, the index expects {manifest.count}; "
+                "run `vanban index --rebuild`.",
+            )
         store = cls(client, uri, manifest.collection, manifest.model, manifest.dim, manifest.count,
                     manifest.index_type, dict(manifest.params))
         store._created = manifest.created or store._created

@@ -32,7 +32,7 @@ from qa.accent_model import load_or_build
 from qa.accents import AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges, restore_chunks
 from embeddings.models import Embedder, load_embedder
 from embeddings.store import StoreError, read_manifest
-from embeddings.vector_store import VectorStore, build_store, drop_store, load_store
+from embeddings.vector_store import VectorStore, Where, build_store, drop_store, load_store
 from qa.chunking import Chunk, chunk_document
 from qa.config import Settings
 from qa.documents import Document, LoadError, load_documents
@@ -140,10 +140,16 @@ class Index:
     def lexical(self) -> LexicalIndex:
         return LexicalIndex([c.search_text for c in self.chunks])
 
+    def dense_search(self, qvec: np.ndarray, k: int, where: Where | None = None) -> list[tuple[str, float]]:
+        """The store's top k (chunk id, score), the filter applied inside the store's search."""
+        with _store_errors():
+            return self.store.search(qvec, k, where)
+
     def dense_scores(self, qvec: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
         """Exact dense scores of the chunks at `positions` (every chunk when None), read from the store."""
         chunks = self.chunks if positions is None else [self.chunks[int(i)] for i in positions]
-        return self.store.scores(qvec, [c.chunk_id for c in chunks])
+        with _store_errors():
+            return self.store.scores(qvec, [c.chunk_id for c in chunks])
 
     def raw_text(self, doc_id: str) -> str:
         """The document's text exactly as read when it was indexed (what spans point into)."""

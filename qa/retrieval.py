@@ -132,7 +132,7 @@ class Retriever:
         lexical_all = self.index.lexical.scores(query.text)
         n = self.config.candidates
         lex_top = allowed[np.argsort(-lexical_all[allowed], kind="stable")[:n]]
-        found = self.index.store.search(qvec, n, filters.where() if filters else None)  # filter pushed down
+        found = self.index.dense_search(qvec, n, filters.where() if filters else None)  # filter pushed down
         dense_top = [self.index.position[cid] for cid, _ in found]
         cand = np.array(list(dict.fromkeys([*dense_top, *lex_top.tolist()])), dtype=np.int64)
         dense = self.index.dense_scores(qvec, cand)

@@ -143,3 +143,16 @@ def test_switching_store_embeds_nothing_and_answers_the_same(tmp_path):
     ours = {n for n in connect(milvus_settings.milvus_location).list_collections() if n.startswith("vanban_")}
     assert ours == named and len(named) == 2
     assert current_generation(tmp_path / "home") == gens[-1]
+
+
+def test_a_dropped_collection_is_a_bilingual_error_not_a_traceback(tmp_path):
+    embedder = HashEmbedder()
+    settings = Settings(home=tmp_path / "home", model="fake-hash", store="milvus")
+    IndexBuilder(settings, embedder).update([sorted(SEEDS.glob("*.txt"))[0]])
+    index = Index.load(settings)
+    index.store.drop()  # e.g. someone cleaned the server while the app was running
+    with pytest.raises(VanbanError) as info:
+        Retriever(index, embedder).search(understand("chỉ tiêu giao quân năm 2022"), 5)
+    assert "Milvus" in info.value.vi and "Milvus" in info.value.en
+    with pytest.raises(VanbanError, match="rebuild"):
+        Index.load(settings)
