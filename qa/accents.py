@@ -90,7 +90,8 @@ class _Slot(NamedTuple):
 
 
 class AccentRestorer:
-    """Restores accents with one `AccentModel`; thread-safe (decoding keeps its caches per call)."""
+    """Restores accents with one `AccentModel`; thread-safe (decoding keeps its scores per call; the
+    shared memo of decoded segments only ever maps a key to the same value)."""
 
     def __init__(self, model: AccentModel, min_confidence: float = MIN_CONFIDENCE,
                  question_min_confidence: float = QUESTION_MIN_CONFIDENCE) -> None:
@@ -100,6 +101,8 @@ class AccentRestorer:
         self.model = model
         self.min_confidence = min_confidence
         self.question_min_confidence = question_min_confidence
+        self._decoded: dict[tuple, tuple[list[str], list[float]]] = {}
+        """Decoded segments: a clause met again (boilerplate, another version of a document) is free."""
 
     @classmethod
     def load(cls, cache_dir: Path, documents: Iterable[tuple[str, str]],
@@ -222,7 +225,13 @@ class AccentRestorer:
             if any(s.restorable for s in segment):
                 if len(logp) > 200_000:
                     logp.clear()
-                choice, conf = self._decode(segment, logp)
+                key = tuple((s.candidates, s.restorable) for s in segment)
+                decoded = self._decoded.get(key)
+                if decoded is None:
+                    if len(self._decoded) > 100_000:
+                        self._decoded.clear()
+                    decoded = self._decoded[key] = self._decode(segment, logp)
+                choice, conf = decoded
                 for slot, c, p in zip(segment, choice, conf):
                     if not slot.restorable:
                         continue
