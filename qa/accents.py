@@ -37,6 +37,7 @@ __all__ = [
     "needs_restoration",
     "restoration_ranges",
     "restore_chunks",
+    "restore_fragment",
     "restore_document_text",
 ]
 
@@ -317,8 +318,8 @@ def restoration_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def _restore_short(text: str, restorer: AccentRestorer) -> str:
-    """A section path or footnote of a restored part: restored when it lacks accents itself."""
+def restore_fragment(text: str, restorer: AccentRestorer) -> str:
+    """A heading, footnote or title of a restored part: restored when it lacks accents itself."""
     return restore_document_text(text, restorer)[0] if text and needs_restoration(text) else text
 
 
@@ -341,11 +342,11 @@ def restore_chunks(text: str, chunks: list[Chunk], restorer: AccentRestorer) -> 
         if not inside:
             continue
         body = [restored[a:b]] if c.text else []
-        notes = [f"[{f.label}] {_restore_short(f.text, restorer)}" for f in c.footnotes]
+        notes = [f"[{f.label}] {restore_fragment(f.text, restorer)}" for f in c.footnotes]
         reading = "\n".join(body + notes)
         if reading != c.full_text:
             c.restored = reading
             # each heading on its own, as in the text (an all-capitals title beside a sentence-case one
             # would pass for an acronym)
-            c.restored_section = " > ".join(_restore_short(h, restorer) for h in c.section.split(" > "))
+            c.restored_section = " > ".join(restore_fragment(h, restorer) for h in c.section.split(" > "))
     return any(c.restored for c in chunks)

@@ -40,7 +40,8 @@ class Passage:
             # a PDF's page or a DOCX's paragraph (from 1) where the passage starts
             **(m.locations.cite(c.start) if m and m.locations is not None else {}),
             # a document that lost its accents: the machine-restored reading (spans still cite `text`)
-            **({"restored_text": c.restored, "restored_section": c.restored_section} if c.restored else {}),
+            **({"restored_text": c.restored, "restored_section": c.restored_section,
+                "restored_title": m.restored_title if m else ""} if c.restored else {}),
         }
 
 

@@ -81,6 +81,7 @@ def _corpus(args: argparse.Namespace):
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
+    from qa.accents import RESTORED_LABEL
     docs, _, errors = _corpus(args)
     if args.json:
         _print_json([d.to_json() for d in docs])
@@ -89,7 +90,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         m = d.metadata
         period = m.period.label if m.period else "—"
         print(f"{d.id}\t{m.doc_type or '—'}\t{m.number or '—'}\t{m.date or '—'}\t{period}\t{d.chunks} đoạn\n  {m.title}"
-              + ("\n  (không dấu: khôi phục dấu tự động / accents restored by machine)" if d.accents_restored else ""))
+              + (f"\n  ({RESTORED_LABEL}: {m.restored_title or m.title})" if d.accents_restored else ""))
     return EXIT_PARTIAL if errors else 0
 
 

@@ -29,7 +29,8 @@ import numpy as np
 
 from embeddings.cache import EmbeddingCache, embed_with_cache
 from qa.accent_model import load_or_build
-from qa.accents import AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges, restore_chunks
+from qa.accents import (AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges, restore_chunks,
+                        restore_fragment)
 from embeddings.models import Embedder, load_embedder
 from embeddings.store import StoreError, read_manifest
 from embeddings.vector_store import VectorStore, Where, build_store, drop_store, load_store
@@ -43,7 +44,7 @@ from qa.metadata import DocumentMetadata
 from qa.normalize import Footnote
 
 MANIFEST_VERSION = 1
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 """Bump when normalisation or chunking changes: an index made by another version is re-chunked
 (its embeddings come back from the cache wherever a chunk's text is unchanged)."""
 Progress = Callable[[str, int, int], None]
@@ -325,6 +326,9 @@ class IndexBuilder:
                     restorer = restorer or AccentRestorer(load_or_build(accent_cache_dir(self.home), training))
                     if restore_chunks(doc.normalized.text, chunks, restorer):
                         entries[-1]["accents_restored"] = True
+                        title = restore_fragment(doc.metadata.title, restorer)
+                        if title != doc.metadata.title:
+                            entries[-1]["metadata"]["restored_title"] = title
                 if progress:
                     progress("chunk", n + 1, len(fresh))
             report.documents, report.chunks = len(entries), len(all_chunks)

@@ -287,6 +287,8 @@ class DocumentMetadata:
     """"2020-2025" when the document is about a term (sơ kết giữa nhiệm kỳ, tổng kết nhiệm kỳ)."""
     locations: TextLocations | None = None
     """Where each page (PDF) or paragraph (DOCX) begins in the raw text, so a citation can name it."""
+    restored_title: str = ""
+    """The title in its machine-restored reading when the document lost its accents (set at index time)."""
 
     @property
     def period(self) -> Period | None:
@@ -311,12 +313,13 @@ class DocumentMetadata:
             "title": self.title, "reviews": [p.to_json() for p in self.reviews],
             "plans": [p.to_json() for p in self.plans], "term": self.term,
             "period": period.to_json() if period else None, "years": sorted(self.years),
-        } | ({"locations": self.locations.to_json()} if self.locations is not None else {})
+        } | ({"locations": self.locations.to_json()} if self.locations is not None else {}) \
+          | ({"restored_title": self.restored_title} if self.restored_title else {})
 
     @classmethod
     def from_json(cls, data: dict) -> DocumentMetadata:
         names = ("doc_type", "number", "issuer", "level", "conference", "date", "meeting_date", "title",
-                 "term")
+                 "term", "restored_title")
         return cls(**{n: data.get(n) or "" for n in names},
                    reviews=tuple(Period.from_json(p) for p in data.get("reviews") or ()),
                    plans=tuple(Period.from_json(p) for p in data.get("plans") or ()),

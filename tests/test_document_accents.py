@@ -161,7 +161,11 @@ class TestIndexed:
         index = Index.load(fake_home[0])
         flags = {d: doc.accents_restored for d, doc in index.documents.items()}
         assert flags == {"000_8c3560b8c842f969.txt": False, "004_d7018a7c681a6f88.txt": True}
-        assert index.documents["004_d7018a7c681a6f88.txt"].to_json()["accents_restored"] is True
+        ocr = index.documents["004_d7018a7c681a6f88.txt"]
+        assert ocr.to_json()["accents_restored"] is True
+        assert ocr.metadata.restored_title == "Kết luận Hội nghị Thành ủy lần thứ 11, khóa XVI"
+        assert fold(ocr.metadata.restored_title) == fold(ocr.metadata.title)
+        assert not index.documents["000_8c3560b8c842f969.txt"].metadata.restored_title
 
     def test_rows_keep_the_reading_and_the_dense_index_embeds_it(self, fake_home):
         from qa.index import Index
@@ -193,6 +197,7 @@ class TestIndexed:
         rec = next(r for r in record["passages"] if r.get("restored_text"))
         card = passage_card(rec, "thu hut dau tu")
         assert RESTORED_LABEL in card and "<details" in card and "vb-restored" in card
+        assert rec["restored_title"] and rec["restored_title"] in card
         md = answer_markdown({**record, "abstained": True, "passages": [rec], "comparison": None})
         assert RESTORED_LABEL in md and rec["restored_text"].splitlines()[0] in md
 

@@ -101,7 +101,7 @@ def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
     """One cited passage: document, number, date, period, section, the passage with the question's words
     marked, the score, and the button that opens the document at this place."""
     n = rec["n"]
-    title = rec["title"] or rec["doc"]
+    title = (rec.get("restored_title") if rec.get("restored_text") else "") or rec["title"] or rec["doc"]
     label = f'<div class="vb-not-answer">{NOT_AN_ANSWER}</div>' if closest else ""
     # a document that lost its accents: the label first, then the section and passage in restored reading
     restored = (f'<div class="vb-restored-label">{escape_html(RESTORED_LABEL)}</div>'
@@ -270,7 +270,7 @@ def document_rows(documents: Iterable[IndexedDocument]) -> list[list]:
     rows = []
     for d in sorted(documents, key=lambda d: d.id):
         m = d.metadata
-        title = (m.title or "—") + (" · khôi phục dấu tự động" if d.accents_restored else "")
+        title = (m.restored_title or m.title or "—") + (" · khôi phục dấu tự động" if d.accents_restored else "")
         rows.append([d.id, title, m.doc_type or "—", m.number or "—", vi_date(m.date) or "—",
                      m.period.label if m.period else "—", d.chunks])
     return rows
