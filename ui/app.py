@@ -32,10 +32,8 @@ from ui.uploads import MAX_UPLOAD_BYTES, prepare_uploads
 
 log = logging.getLogger("vanban.ui")
 
-ASK_CONCURRENCY = 2
-"""Questions answered at once. Retrieval is mostly Python (one core under the GIL) and ONNX Runtime uses every
-core per call, so more threads only contend: on 2 cores, 10 closed-loop askers got 14.9 req/s at 4, 17.0 at 2,
-17.9 at 1 (benchmarks/load_test.py); 2 keeps one slow comparison from holding up every other question."""
+ASK_CONCURRENCY = 4
+"""Questions answered at once (the embedder serialises its own calls; retrieval itself is light)."""
 VIEW_CONCURRENCY = 8
 """Source views at once: reading a file, no model."""
 INDEX_CONCURRENCY = 1
