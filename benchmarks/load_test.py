@@ -21,6 +21,7 @@ import json
 import math
 import os
 import platform
+import random
 import signal
 import socket
 import subprocess
@@ -293,10 +294,12 @@ async def during_upload(client: AppClient, askers: int, document: Path, question
             "errors": [s.error for s in phase.samples if s.error]}
 
 
-def upload_document(directory: Path, seed: str = "003", copy: int = 7) -> Path:
-    """A new document for the upload: a seed with other years, figures and names, under a new name."""
+def upload_document(directory: Path, seed: str = "003") -> Path:
+    """A new document for the upload: a seed with other years, figures and names, under a new name; a copy
+    number no benchmark corpus uses (bench_scale's start at 0), so it is never a duplicate of one."""
     source = next((ROOT / "seeds").glob(f"{seed}_*.txt"))
-    path = directory / f"tai-len-thu-{uuid.uuid4().hex[:6]}.txt"
+    copy = random.randrange(100_000, 1_000_000)
+    path = directory / f"tai-len-thu-{copy}.txt"
     path.write_text(variant(source.read_text(encoding="utf-8"), copy), encoding="utf-8")
     return path
 
