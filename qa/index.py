@@ -246,16 +246,16 @@ class IndexBuilder:
         if gen is None:
             return {}, {}, {}
         manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+        docs = {d["id"]: d for d in manifest["documents"]}
+        raws = {d: _read_raw(gen / "docs" / _doc_filename(d)) for d in docs}
         if manifest.get("model_spec") != self.settings.model or manifest.get("pipeline") != PIPELINE_VERSION:
-            return {}, {}, {}  # another model or pipeline: every document is chunked and embedded again
+            return docs, {}, raws  # another model or pipeline: no chunk is reused, every document is re-chunked
         chunks: dict[str, list[Chunk]] = {}
         with open(gen / "chunks.jsonl", encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
                     c = _chunk_from_row(json.loads(line))
                     chunks.setdefault(c.doc_id, []).append(c)
-        docs = {d["id"]: d for d in manifest["documents"]}
-        raws = {d: _read_raw(gen / "docs" / _doc_filename(d)) for d in docs}
         return docs, chunks, raws
 
     def update(self, paths: Iterable[Path] = (), *, documents: Iterable[Document] = (),
@@ -302,6 +302,12 @@ class IndexBuilder:
                     report.removed.append(i)
                 elif i in remove:
                     raise VanbanError(f"Không có văn bản '{i}' trong chỉ mục.", f"No document '{i}' in the index.")
+            # Documents indexed by another pipeline or model are chunked again from their stored text, so an
+            # upload after an upgrade never drops the rest of the corpus (their vectors mostly come from the cache).
+            stale = [i for i in keep if i not in old_chunks and keep[i][0]["chunks"]]
+            for i in stale:
+                d, raw = keep.pop(i)
+                fresh.append(Document(id=i, raw=raw, path=Path(d["source"]) if d["source"] else None))
 
             all_chunks: list[Chunk] = []
             entries: list[dict] = []
@@ -335,7 +341,7 @@ class IndexBuilder:
             current = current_generation(self.home)
             switched = current is not None and json.loads((current / "manifest.json").read_text(
                 encoding="utf-8")).get("store", "faiss") != self.settings.store  # re-built from the cache
-            changed = bool(report.new or report.updated or report.removed or rebuild or switched)
+            changed = bool(report.new or report.updated or report.removed or rebuild or switched or stale)
             if not changed and (current is not None or not entries):
                 report.seconds = time.perf_counter() - started
                 return report  # nothing changed: keep the current generation as it is
@@ -350,9 +356,11 @@ class IndexBuilder:
                 store = build_store(self.settings.store, [c.chunk_id for c in all_chunks], vectors,
                                     self.embedder.name, attributes, milvus_uri=self.settings.milvus_location,
                                     collection=_collection_prefix(self.home) + gen.name.replace("-", "_"))
-                self._write_generation(gen, entries, all_chunks, raws, store)
-            # the accent restorer learns from the documents too: train it now, not at the first question
+            # the accent restorer learns from the documents too: train it before the new generation goes live,
+            # so questions asked meanwhile never wait for the training (15 s at 250 documents)
             load_or_build(accent_cache_dir(self.home), training)
+            with _store_errors():
+                self._write_generation(gen, entries, all_chunks, raws, store)
         report.seconds = time.perf_counter() - started
         return report
 
