@@ -216,7 +216,7 @@ def run_lexical(n: int) -> dict:
     gc.collect()
     before = rss_mb()
     t = time.perf_counter()
-    index = LexicalIndex(corpus)
+    index = LexicalIndex.build(corpus)
     build = time.perf_counter() - t
     memory = rss_mb() - before
     del corpus

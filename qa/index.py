@@ -7,6 +7,7 @@ Layout of `Settings.home`:
     gen-<n>/chunks.jsonl  chunks with their spans
     gen-<n>/docs/<id>     raw text of each document as read (citations and the source view use it)
     gen-<n>/store/        vector store: FAISS files, or the manifest naming this generation's Milvus collection
+    gen-<n>/lexical/      the BM25 indexes over the chunks (qa/lexical.py), read memory-mapped
 A crash while indexing leaves CURRENT pointing at the previous complete generation; the next run
 finds the already-embedded chunks in the cache and completes the job.
 """
@@ -139,7 +140,9 @@ class Index:
 
     @cached_property
     def lexical(self) -> LexicalIndex:
-        return LexicalIndex([c.search_text for c in self.chunks])
+        """Saved with the generation; built from the chunks for one written before it was saved."""
+        return (LexicalIndex.load(self.gen_dir / "lexical", len(self.chunks))
+                or LexicalIndex.build([c.search_text for c in self.chunks]))
 
     def dense_search(self, qvec: np.ndarray, k: int, where: Where | None = None) -> list[tuple[str, float]]:
         """The store's top k (chunk id, score), the filter applied inside the store's search."""
@@ -373,6 +376,7 @@ class IndexBuilder:
             for c in chunks:
                 fh.write(json.dumps(_chunk_to_row(c), ensure_ascii=False) + "\n")
         store.save(gen / "store")
+        LexicalIndex.build([c.search_text for c in chunks]).save(gen / "lexical")
         manifest = {"version": MANIFEST_VERSION, "pipeline": PIPELINE_VERSION, "model_spec": self.settings.model, "model": self.embedder.name,
                     "dim": self.embedder.dim, "store": self.settings.store, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
                     "documents": entries}

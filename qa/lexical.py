@@ -6,8 +6,10 @@ are kept (Vietnamese "ở", "y"), and no stopword list is applied.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -18,6 +20,10 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”'‘’…\n/]+|\s-\s")
 ACCENTED_WEIGHT = 0.5
 """Weight of the accented field next to the folded one, when the question carries accents."""
+FORMAT = 1
+"""Version of what a saved index holds (tokenizer, fields): bump when `tokenize` changes, and a saved index
+of another version is rebuilt from the passages instead of being read."""
+_FIELDS = ("folded", "accented")
 
 
 def tokenize(text: str) -> list[str]:
@@ -39,23 +45,58 @@ def has_accents(text: str) -> bool:
 
 
 class LexicalIndex:
-    """Two BM25 indexes over the same passages: folded syllables and accented syllables."""
+    """Two BM25 indexes over the same passages: folded syllables and accented syllables.
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.size = len(texts)
-        self._folded = self._build([tokenize(fold(t)) for t in texts])
-        self._accented = self._build([tokenize(t) for t in texts])
+    Built once per index generation and saved beside it (`save`/`load`): tokenizing and indexing 7,200
+    passages took ~5 s, which every process start and every reload after an upload used to pay.
+    """
+
+    def __init__(self, size: int, folded: bm25s.BM25 | None, accented: bm25s.BM25 | None) -> None:
+        self.size = size
+        self._folded = folded
+        self._accented = accented
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> "LexicalIndex":
+        """Index passages (their `search_text`)."""
+        return cls(len(texts), cls._build([tokenize(fold(t)) for t in texts]),
+                   cls._build([tokenize(t) for t in texts]))
 
     @staticmethod
-    def _build(corpus: list[list[str]]) -> bm25s.BM25:
+    def _build(corpus: list[list[str]]) -> bm25s.BM25 | None:
+        if not corpus:
+            return None  # bm25s cannot index nothing; an empty index scores nothing
         index = bm25s.BM25()
         index.index(corpus, show_progress=False)
         return index
 
+    def save(self, directory: Path) -> None:
+        """Write both fields and what they index; `load` reads them back (memory-mapped)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, index in zip(_FIELDS, (self._folded, self._accented)):
+            if index is not None:
+                index.save(directory / name, show_progress=False)
+        (directory / "lexical.json").write_text(json.dumps({"format": FORMAT, "size": self.size}),
+                                                encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path, size: int) -> "LexicalIndex | None":
+        """The index saved in `directory`, or None when there is none, or it is of another format or size
+        (an index written by an older version, or damaged): the caller builds it from the passages."""
+        try:
+            meta = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))
+            if meta != {"format": FORMAT, "size": size}:
+                return None
+            folded, accented = (bm25s.BM25.load(directory / name, mmap=True, show_progress=False) if size else None
+                                for name in _FIELDS)
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(size, folded, accented)
+
     @staticmethod
-    def _scores(index: bm25s.BM25, tokens: list[str], size: int) -> np.ndarray:
-        known = [t for t in tokens if t in index.vocab_dict]
-        if not known or size == 0:
+    def _scores(index: bm25s.BM25 | None, tokens: list[str], size: int) -> np.ndarray:
+        known = [t for t in tokens if index is not None and t in index.vocab_dict]
+        if not known:
             return np.zeros(size, dtype=np.float32)
         return np.asarray(index.get_scores(known), dtype=np.float32)
 
@@ -69,7 +110,6 @@ class LexicalIndex:
     def document_frequency(self, folded_token: str) -> int:
         """How many passages contain a folded token (0 when unknown): how rare a question word is."""
         index = self._folded
-        tid = index.vocab_dict.get(folded_token)
-        if tid is None:
+        if index is None or folded_token not in index.vocab_dict:
             return 0
         return int(np.count_nonzero(index.get_scores([folded_token])))

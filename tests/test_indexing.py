@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.assistant import Assistant
@@ -87,6 +88,27 @@ def test_a_crash_while_writing_leaves_the_previous_index_usable(corpus, settings
     assert answer.passages
     done = IndexBuilder(settings, embedder).update([corpus])
     assert done.new == [sorted(SEEDS.glob("*.txt"))[4].name]
+
+
+def test_the_bm25_index_is_saved_with_its_generation_and_one_without_it_still_answers(corpus, settings):
+    embedder = HashEmbedder()
+    IndexBuilder(settings, embedder).update([corpus])
+    gen = current_generation(settings.home)
+    assert (gen / "lexical" / "lexical.json").exists()
+    saved = Index.load(settings).lexical.scores("chỉ tiêu giao quân năm 2022")
+    assert saved.max() > 0
+    shutil.rmtree(gen / "lexical")  # a generation written before the index was saved
+    assert np.array_equal(Index.load(settings).lexical.scores("chỉ tiêu giao quân năm 2022"), saved)
+
+
+def test_removing_every_document_leaves_an_empty_index_that_answers_not_found(corpus, settings):
+    embedder = HashEmbedder()
+    IndexBuilder(settings, embedder).update([corpus])
+    IndexBuilder(settings, embedder).update(remove=[f.name for f in corpus.glob("*.txt")])
+    assistant = Assistant(settings, embedder=embedder)
+    assert assistant.documents() == []
+    answer = assistant.ask("chỉ tiêu giao quân năm 2022")
+    assert answer.abstained and not answer.passages
 
 
 def test_asking_with_another_model_than_the_index_was_built_with_is_a_clear_error(corpus, settings):

@@ -33,7 +33,7 @@ def _bm25(query: list[str], doc: list[str], corpus: list[list[str]], k1: float =
 def test_folded_bm25_matches_a_hand_computation_and_finds_text_typed_without_accents():
     texts = ["Hoàn thành chỉ tiêu giao quân năm 2022.", "Tai nạn giao thông giảm cả 3 tiêu chí.",
              "Thu hút vốn FDI quý I năm 2021.", "Chi tieu giao quan nam 2023 (van ban OCR)."]
-    index = LexicalIndex(texts)
+    index = LexicalIndex.build(texts)
     question = "chi tieu giao quan"  # no accents: only the folded field scores
     from qa.normalize import fold
     corpus = [tokenize(fold(t)) for t in texts]
@@ -43,11 +43,34 @@ def test_folded_bm25_matches_a_hand_computation_and_finds_text_typed_without_acc
 
 
 def test_the_accented_field_adds_to_an_accented_question():
-    index = LexicalIndex(["giao quân năm 2022", "giao quan nam 2022"])
+    index = LexicalIndex.build(["giao quân năm 2022", "giao quan nam 2022"])
     accented = index.scores("giao quân")
     assert accented[0] > accented[1] > 0
     plain = index.scores("giao quan")
     assert plain[0] == pytest.approx(plain[1])
+
+
+def test_a_saved_index_scores_as_the_one_built_and_another_format_or_size_is_not_read(tmp_path, monkeypatch):
+    texts = ["Hoàn thành chỉ tiêu giao quân năm 2022.", "Tai nạn giao thông giảm.", "Chi tieu giao quan nam 2023."]
+    built = LexicalIndex.build(texts)
+    built.save(tmp_path / "lexical")
+    loaded = LexicalIndex.load(tmp_path / "lexical", len(texts))
+    assert loaded is not None
+    for question in ("chỉ tiêu giao quân", "giao thong", "không có"):
+        assert np.array_equal(loaded.scores(question), built.scores(question))
+    assert loaded.document_frequency("giao_quan") == built.document_frequency("giao_quan") == 2
+    assert LexicalIndex.load(tmp_path / "lexical", len(texts) + 1) is None  # written for other chunks
+    assert LexicalIndex.load(tmp_path / "nowhere", len(texts)) is None
+    monkeypatch.setattr("qa.lexical.FORMAT", 2)  # the tokenizer changed since it was written
+    assert LexicalIndex.load(tmp_path / "lexical", len(texts)) is None
+
+
+def test_an_empty_index_scores_nothing_and_survives_a_save(tmp_path):
+    empty = LexicalIndex.build([])
+    assert empty.scores("giao quân").shape == (0,) and empty.document_frequency("giao") == 0
+    empty.save(tmp_path / "lexical")
+    again = LexicalIndex.load(tmp_path / "lexical", 0)
+    assert again is not None and again.scores("giao").shape == (0,)
 
 
 def test_weighted_fusion_worked_example():
