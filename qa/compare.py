@@ -23,7 +23,7 @@ from qa.errors import VanbanError
 from qa.index import Index
 from qa.lexical import tokenize
 from qa.metadata import DocumentMetadata, Period, parse_periods
-from qa.normalize import NormalizedText, fold
+from qa.normalize import NormalizedText, fold, fold_lower
 from qa.query import Query, understand
 from qa.retrieval import Filters, Hit, Retriever, fuse
 
@@ -60,15 +60,6 @@ class By(str, Enum):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Folding that keeps offsets
-# ---------------------------------------------------------------------------------------------------------
-
-def _key(text: str) -> str:
-    """Accent-folded and lower-cased, character for character (offsets in it are offsets in `text`)."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in fold(text))
-
-
-# ---------------------------------------------------------------------------------------------------------
 # The topic of a comparison question
 # ---------------------------------------------------------------------------------------------------------
 
@@ -97,7 +88,7 @@ def comparison_topic(question: str) -> str:
     quý I 2022" leaves nothing behind). Accents optional.
     """
     text = " ".join(question.split())
-    key = _key(text)
+    key = fold_lower(text)
     removed = bytearray(len(text) + 1)
     for pat in (_HOW, _COMPARISON_WORDS, _PERIOD_WORDS):
         for m in pat.finditer(key):
@@ -179,7 +170,7 @@ def section_kind(heading: str) -> str | None:
     ...", "Chỉ tiêu ...", "Phương hướng ..."; None when it says neither or its clauses disagree ("KẾT QUẢ
     ... QUÝ I; NHIỆM VỤ, GIẢI PHÁP ... QUÝ II"). The first cue word of each clause decides it."""
     kinds = set()
-    for clause in _key(heading).split(";"):
+    for clause in fold_lower(heading).split(";"):
         cues = [(m.start(), "review") for m in _REVIEW_CUES.finditer(clause)]
         cues += [(m.start(), "plan") for m in _PLAN_CUES.finditer(clause)]
         if cues:
@@ -190,7 +181,7 @@ def section_kind(heading: str) -> str | None:
 def _without_horizons(text: str) -> str:
     """Text with "đến năm 2025", "tầm nhìn đến năm 2030" and year ranges ("nhiệm kỳ 2020 - 2025")
     blanked: they name a horizon or a term, not the period the text reports on."""
-    key = _key(text)
+    key = fold_lower(text)
     chars = list(text)
     for m in _HORIZONS.finditer(key):
         chars[m.start():m.end()] = " " * (m.end() - m.start())
@@ -202,7 +193,7 @@ def _heading_periods(heading: str, meta: DocumentMetadata, outer_years: list[int
     if periods:
         return periods
     found = []  # "quý I" with no year: the document's own quarter, else the year around it
-    for m in _QUARTER_ONLY.finditer(_key(heading)):
+    for m in _QUARTER_ONLY.finditer(fold_lower(heading)):
         q = _ROMAN[m.group(1)] if m.group(1) else int(m.group(2))
         own = [p for p in meta.reviews + meta.plans if p.quarter == q]
         year = outer_years[0] if len(set(outer_years)) == 1 else meta.period.year if meta.period else None
@@ -576,13 +567,24 @@ def with_comparison(answer: Answer, comparison: Comparison | None) -> Answer:
 
 _normalized: weakref.WeakKeyDictionary[Index, dict[str, NormalizedText]] = weakref.WeakKeyDictionary()
 _tokens: weakref.WeakKeyDictionary[Index, list[frozenset[str]]] = weakref.WeakKeyDictionary()
+_placements: weakref.WeakKeyDictionary[Index, list[Placement]] = weakref.WeakKeyDictionary()
 
 
 def _chunk_tokens(index: Index) -> list[frozenset[str]]:
     """Every chunk's folded words and word pairs, its section path included, once per index."""
     if index not in _tokens:
-        _tokens[index] = [frozenset(tokenize(_key(c.index_text))) for c in index.chunks]
+        _tokens[index] = [frozenset(tokenize(fold_lower(c.index_text))) for c in index.chunks]
     return _tokens[index]
+
+
+def _chunk_placements(index: Index) -> list[Placement]:
+    """Every chunk's period placement, once per index: it depends on the chunk and its document only, and
+    placing 7,200 chunks took 5 s, which every comparison used to pay again."""
+    if index not in _placements:
+        docs = index.documents
+        _placements[index] = [passage_placement(c.section, docs[c.doc_id].metadata, c.full_text)
+                              for c in index.chunks]
+    return _placements[index]
 
 
 def _normalized_text(index: Index, doc_id: str) -> NormalizedText:
@@ -626,7 +628,7 @@ def _order(p: Period) -> tuple:
 
 def _term_report_name(meta: DocumentMetadata) -> str:
     """"sơ kết giữa nhiệm kỳ" / "tổng kết nhiệm kỳ" from the title, "" for another kind of document."""
-    title = _key(meta.title)
+    title = fold_lower(meta.title)
     names = {"giua nhiem ky": "sơ kết giữa nhiệm kỳ", "nua nhiem ky": "sơ kết giữa nhiệm kỳ",
              "tong ket nhiem ky": "tổng kết nhiệm kỳ"}
     return next((v for k, v in names.items() if k in title), "")
@@ -677,9 +679,9 @@ class _Topic:
     def __init__(self, topic: str, index: Index) -> None:
         df = index.lexical.document_frequency
         n = len(index.chunks)
-        # the same tokens accented and folded (_key keeps offsets): typed with accents, "trọng" is no "trong"
+        # the same tokens accented and folded (fold_lower keeps offsets): typed with accents, "trọng" is no "trong"
         stop = _FUNCTION_WORDS if fold(topic) != topic else _FUNCTION_WORDS_FOLDED
-        terms = dict.fromkeys(t for t, a in zip(tokenize(_key(topic)), tokenize(topic.lower()))
+        terms = dict.fromkeys(t for t, a in zip(tokenize(fold_lower(topic)), tokenize(topic.lower()))
                               if not t.isdigit() and not set(a.split("_")) & stop)
         # a word the corpus never uses still counts (nothing covers it); a pair it never uses is no term
         self.weights = {t: math.log(1 + (n - df(t) + 0.5) / (df(t) + 0.5))
@@ -690,7 +692,7 @@ class _Topic:
         """Share of the topic's weight found in a text or its tokens (1.0 when the topic has no rare term)."""
         if not self.total:
             return 1.0
-        present = text if isinstance(text, frozenset) else frozenset(tokenize(_key(text)))
+        present = text if isinstance(text, frozenset) else frozenset(tokenize(fold_lower(text)))
         return sum(w for t, w in self.weights.items() if t in present) / self.total
 
 
@@ -728,9 +730,8 @@ def compare(retriever: Retriever, question: str, by: By | str | None = None, fil
     lexical = index.lexical.scores(topic)[allowed]
     fused = fuse(dense, lexical, retriever.config)
     words = _Topic(topic, index)
-    tokens = _chunk_tokens(index)
-    cands = [_Candidate(i, float(fused[j]), words.coverage(tokens[i]),
-                        passage_placement(chunks[i].section, docs[chunks[i].doc_id].metadata, chunks[i].full_text))
+    tokens, placements = _chunk_tokens(index), _chunk_placements(index)
+    cands = [_Candidate(i, float(fused[j]), words.coverage(tokens[i]), placements[i])
              for j, i in enumerate(allowed)]
 
     groups, member = _groups(named, by, cands, index)
@@ -743,7 +744,7 @@ def compare(retriever: Retriever, question: str, by: By | str | None = None, fil
         for c in sorted((c for c in eligible if g in member(c)), key=lambda c: -c.score):
             if c.score < RELATIVE_FLOOR * best or len(chosen) == per_group:
                 break
-            tokens = frozenset(re.findall(r"\w+", _key(chunks[c.index].full_text)))
+            tokens = frozenset(re.findall(r"\w+", fold_lower(chunks[c.index].full_text)))
             if not any(_near_copy(tokens, other) for _, other in chosen):
                 chosen.append((c, tokens))
         g.placements = [c.placement for c, _ in chosen]

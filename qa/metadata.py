@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date as _Date
 from functools import lru_cache
 from qa.locations import TextLocations
-from qa.normalize import fold
+from qa.normalize import fold_lower
 
 __all__ = ["DocumentMetadata", "Period", "extract_metadata", "parse_periods"]
 
@@ -82,11 +82,6 @@ class Period:
 def _lower_char(ch: str) -> str:
     low = ch.lower()
     return low if len(low) == 1 else ch
-
-
-def _key(text: str) -> str:
-    """Folded and lower-cased, same length as `text`: what every pattern below is matched against."""
-    return "".join(_lower_char(c) for c in fold(text))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -256,7 +251,7 @@ def parse_periods(text: str) -> list[Period]:
     """
     if not text:
         return []
-    key = _key(unicodedata.normalize("NFC", text))
+    key = fold_lower(unicodedata.normalize("NFC", text))
     mentions = _scan(key)
     _resolve(key, mentions, None)
     return _periods(mentions)
@@ -340,7 +335,7 @@ _TYPE_CODES = {
 }
 # Hải Phòng's own places, so an accent-free OCR header still names its issuer the usual way.
 _PLACES = {
-    _key(p): p for p in (
+    fold_lower(p): p for p in (
         "Hải Phòng", "Hồng Bàng", "Ngô Quyền", "Lê Chân", "Hải An", "Kiến An", "Đồ Sơn", "Dương Kinh",
         "Thủy Nguyên", "An Dương", "An Lão", "Kiến Thụy", "Tiên Lãng", "Vĩnh Bảo", "Cát Hải", "Bạch Long Vĩ")
 }
@@ -375,7 +370,7 @@ _CLAUSE_BREAK = re.compile(r"[;.:()]|\n\s*\n")
 _HEADING = re.compile(r"^\s*(?:[IVX]{1,4}|\d{1,2})\.\s+\S")
 _SIGNATURE = re.compile(r"^\s*(?:t/m\b|noi nh[a-z]n\b)")
 # Proper nouns to capitalise again once an all-caps title line is lower-cased (1 = capitalise that word).
-_PROPER = [(re.compile(rf"\b{re.escape(_key(p))}\b"), [w[0].isupper() for w in p.split()]) for p in (
+_PROPER = [(re.compile(rf"\b{re.escape(fold_lower(p))}\b"), [w[0].isupper() for w in p.split()]) for p in (
     "Hội nghị", "Thành ủy", "Quận ủy", "Huyện ủy", "Ban Chấp hành", "Ban Thường vụ", "Đảng bộ", "Đảng ủy",
     "Thường trực", "Đại hội", "Trung ương", "Bộ Chính trị", "Ban Bí thư", "Quốc hội", "Chính phủ",
     "Hội đồng nhân dân", "Ủy ban nhân dân", "Mặt trận Tổ quốc", "Nhân dân", "xây dựng Đảng", "của Đảng",
@@ -390,7 +385,7 @@ def extract_metadata(raw: str) -> DocumentMetadata:
         return DocumentMetadata()
     text = _clean(unicodedata.normalize("NFC", raw))
     lines = text.split("\n")
-    keys = [_key(line) for line in lines]
+    keys = [fold_lower(line) for line in lines]
     key_all = "\n".join(keys)
 
     type_at, doc_type = _find_type_line(lines, keys)
@@ -398,9 +393,9 @@ def extract_metadata(raw: str) -> DocumentMetadata:
     header_keys = keys[:type_at] if type_at is not None else keys[:6]
     title_lines, title_end = _title_block(lines, type_at)
     title_text = " ".join(" ".join(line.split()) for line in title_lines)
-    title_key = _key(title_text)
+    title_key = fold_lower(title_text)
     intro = _intro(lines, title_end if type_at is not None else 0)
-    intro_key = _key(intro)
+    intro_key = fold_lower(intro)
 
     number = ""
     for line in header:
@@ -516,7 +511,7 @@ def _intro(lines: list[str], start: int) -> str:
 
 def _self_reference(text: str, key_all: str, doc_type: str) -> tuple[str, str]:
     """"(ban hành kèm theo Nghị quyết số 02-NQ/QU, ngày 20/12/2021)": an annex naming its own document."""
-    type_key = _key(doc_type)
+    type_key = fold_lower(doc_type)
     m = re.search(rf"\bkem theo\s+{type_key}\s+(so)\s", key_all)
     if not m:
         return "", ""
@@ -531,7 +526,7 @@ def _self_reference(text: str, key_all: str, doc_type: str) -> tuple[str, str]:
 
 def _type_from_number(number: str) -> str:
     """244-KL/TU -> Kết luận; 15/NQ-HĐND -> Nghị quyết."""
-    k = _key(number)
+    k = fold_lower(number)
     m = re.match(r"\d+[a-z]?-([a-z]+)/", k) or re.match(r"\d+/(?:\d{4}/)?([a-z]+)-", k)
     return _TYPE_CODES.get(m.group(1), "") if m else ""
 
@@ -605,7 +600,7 @@ def _issuer(header_keys: list[str], header: list[str], title_key: str, intro_key
             body = "Ủy ban nhân dân" if m.group(1).startswith("uy") else "Hội đồng nhân dân"
             return level, "", f"{body} {level} {_place(line[m.start(3):m.end(3)])}".strip()
     level = ""
-    code = re.search(r"/([a-z]{2})\b", _key(number))
+    code = re.search(r"/([a-z]{2})\b", fold_lower(number))
     if code:
         level = _CODE_LEVEL.get(code.group(1), "")
     if not level:
@@ -636,7 +631,7 @@ def _issuer(header_keys: list[str], header: list[str], title_key: str, intro_key
 
 def _place(printed: str) -> str:
     printed = " ".join(printed.split()).strip(" ,.-")
-    return _PLACES.get(_key(printed)) or " ".join(w[:1].upper() + w[1:].lower() for w in printed.split())
+    return _PLACES.get(fold_lower(printed)) or " ".join(w[:1].upper() + w[1:].lower() for w in printed.split())
 
 
 def _cue(key: str, pos: int) -> str:
@@ -725,7 +720,7 @@ def _title(block: list[str], doc_type: str) -> str:
     s = " ".join(parts).strip(" ,;:")
     s = re.sub(r"\b([bcdđghklmnpqrstvx]) (?=[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợ"
                r"ùúủũụừứửữựỳýỷỹỵ])", r"\1", s)
-    k = _key(s)
+    k = fold_lower(s)
     chars = list(s)
     for m in re.finditer(r"\bqu[yi]\s+(h|n|ll|il)\b", k):
         chars[m.start(1):m.end(1)] = ["\0"] * (m.end(1) - m.start(1))

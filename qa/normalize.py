@@ -138,6 +138,17 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+def fold_lower(text: str) -> str:
+    """`fold` and lower-cased, still character for character (offsets in it are offsets in `text`): what
+    period, cue and topic patterns are matched against. A character whose lower case is longer ("İ")
+    keeps its case, so the length never changes."""
+    folded = text.translate(_FOLD_TABLE)
+    low = folded.lower()
+    if len(low) == len(folded):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+
+
 # Old ("hoà", "uỷ", "khoẻ") and new ("hòa", "ủy", "khỏe") placement of the tone mark on oa/oe/uy at the end
 # of a syllable. The seeds mostly write "Thành ủy", "hóa", so the mark goes on the first vowel.
 _OLD_TONE_RE = re.compile(r"(?<![qQ])([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
