@@ -28,8 +28,8 @@ from qa.config import SEEDS_DIR, Settings  # noqa: E402
 from qa.documents import load_documents  # noqa: E402
 from qa.evaluation import GoldItem  # noqa: E402
 from qa.normalize import fold  # noqa: E402
-from tests.test_document_accents import (build_beside, retrieval_scores, stripped_corpus,  # noqa: E402
-                                         stripped_items)
+from tests.scoring import retrieval_scores  # noqa: E402
+from tests.test_document_accents import build_beside, stripped_corpus, stripped_items  # noqa: E402
 
 
 def _row(name: str, assistant: Assistant, strip: bool) -> str:
@@ -38,7 +38,7 @@ def _row(name: str, assistant: Assistant, strip: bool) -> str:
     cells = []
     for items in (accented, typed):
         for dense_only in (False, True):
-            hit, mrr = retrieval_scores(assistant, items, dense_only=dense_only)
+            hit, mrr = retrieval_scores(assistant, items, assistant.restorer(), dense_only=dense_only)
             cells.append(f"{hit:.3f} / {mrr:.3f}")
     return f"| {name} | " + " | ".join(cells) + " |"
 

@@ -3,17 +3,16 @@ confidence gate, the cache, and the retrieval check (questions typed without acc
 the same questions typed with them)."""
 from __future__ import annotations
 
-import json
 import pickle
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from qa.accent_model import (CODE, NUM, ROMAN, AccentModel, NgramLM, accent_share, build_model,
                              candidate_forms, document_sentences, load_or_build, segments, tokenize)
 from qa.accents import AccentRestorer, needs_restoration, restore_document_text
 from qa.normalize import fold, normalize_document
+from tests.scoring import retrieval_scores
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev.jsonl"
 
@@ -211,67 +210,40 @@ TWINS = {
 
 @pytest.fixture(scope="module")
 def setup(assistant):
-    """The seeds' real index, a retriever over it, the restorer an index of them gets, the dev set."""
+    """The restorer an index of the seeds gets, and the dev set."""
     from qa.evaluation import load_gold
-    from qa.retrieval import Retriever
     if not DEV.exists():
         pytest.skip("no dev set beside the repository")
     index = assistant.index
-    restorer = AccentRestorer(build_model(index.raw_text(d) for d in index.documents))
-    return index, Retriever(index, assistant.embedder, assistant.config), restorer, load_gold(DEV)
+    return AccentRestorer(build_model(index.raw_text(d) for d in index.documents)), load_gold(DEV)
 
 
 @pytest.mark.slow
 class TestRetrieval:
 
-    @staticmethod
-    def _scores(setup, items, restorer, dense_only=False) -> tuple[float, float]:
-        """hit@5 and MRR@10 of the hybrid search (or of the dense leg alone)."""
-        from qa.answer import Answer, Passage
-        from qa.evaluation import judge
-        from qa.query import understand
-        from qa.retrieval import Hit
-        index, retriever, _, _ = setup
-        hits5 = mrr = 0.0
-        for item in items:
-            query = understand(item.question, restorer)
-            if dense_only:
-                qvec = retriever.embedder.embed_queries([query.restored or query.text])[0]
-                scores = index.dense_scores(qvec)
-                hits = [Hit(index.chunks[j], float(scores[j]), float(scores[j]), 0.0)
-                        for j in np.argsort(-scores)[:10]]
-            else:
-                hits = retriever.search(query, 10)
-            passages = [Passage(n + 1, h) for n, h in enumerate(hits)]
-            answer = Answer(item.question, False, "", passages, "", query)
-            first = judge(item, answer, index.raw_text).first_rank()
-            hits5 += first is not None and first <= 5
-            mrr += 1 / first if first else 0.0
-        return hits5 / len(items), mrr / len(items)
-
-    def test_accent_free_questions_reach_their_accented_twins(self, setup):
+    def test_accent_free_questions_reach_their_accented_twins(self, assistant, setup):
         from qa.evaluation import GoldItem
-        _, _, restorer, gold = setup
+        restorer, gold = setup
         typed = [i for i in gold if i.type == "no_diacritics"]
         assert {i.id for i in typed} == set(TWINS)
         twins = [GoldItem(i.id, TWINS[i.id], i.type, i.evidence) for i in typed]
         assert all(fold(t.question) == i.question for t, i in zip(twins, typed))
-        hit_t, mrr_t = self._scores(setup, twins, None)
-        hit_r, mrr_r = self._scores(setup, typed, restorer)
+        hit_t, mrr_t = retrieval_scores(assistant, twins, None)
+        hit_r, mrr_r = retrieval_scores(assistant, typed, restorer)
         assert hit_r >= hit_t - 0.05 and mrr_r >= mrr_t - 0.05
 
-    def test_dense_leg_understands_stripped_questions(self, setup):
+    def test_dense_leg_understands_stripped_questions(self, assistant, setup):
         """Every accented dev question, stripped: the dense leg alone finds ~1 in 8 without the restorer,
         and as many as with the accents once restored."""
         from qa.evaluation import GoldItem
-        _, _, restorer, gold = setup
+        restorer, gold = setup
         accented = [i for i in gold if i.evidence and fold(i.question) != i.question]
         stripped = [GoldItem(i.id, fold(i.question), i.type, i.evidence) for i in accented]
-        hit_a, mrr_a = self._scores(setup, accented, None, dense_only=True)
-        hit_s, _ = self._scores(setup, stripped, None, dense_only=True)
-        hit_r, mrr_r = self._scores(setup, stripped, restorer, dense_only=True)
+        hit_a, mrr_a = retrieval_scores(assistant, accented, None, dense_only=True)
+        hit_s, _ = retrieval_scores(assistant, stripped, None, dense_only=True)
+        hit_r, mrr_r = retrieval_scores(assistant, stripped, restorer, dense_only=True)
         assert hit_s < hit_a - 0.3
         assert hit_r >= hit_a - 0.05 and mrr_r >= mrr_a - 0.05
-        hyb_a, hyb_mrr_a = self._scores(setup, accented, None)
-        hyb_r, hyb_mrr_r = self._scores(setup, stripped, restorer)
+        hyb_a, hyb_mrr_a = retrieval_scores(assistant, accented, None)
+        hyb_r, hyb_mrr_r = retrieval_scores(assistant, stripped, restorer)
         assert hyb_r >= hyb_a - 0.05 and hyb_mrr_r >= hyb_mrr_a - 0.05

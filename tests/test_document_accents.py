@@ -8,7 +8,6 @@ import json
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from qa.accent_model import build_model, has_marks
@@ -19,6 +18,7 @@ from qa.documents import Document
 from qa.evaluation import GoldItem
 from qa.normalize import fold
 from tests.fakes import HashEmbedder
+from tests.scoring import retrieval_scores
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 STRIPPED = "001_95cc513b1827014b.txt"
@@ -256,30 +256,6 @@ def stripped_items(strip: bool) -> list[GoldItem]:
             for n, (q, quote) in enumerate(STRIPPED_QUESTIONS)]
 
 
-def retrieval_scores(assistant, items: list[GoldItem], *, dense_only: bool = False) -> tuple[float, float]:
-    """hit@5 and MRR@10 of the hybrid search (or of the dense leg alone), judged on the raw spans."""
-    from qa.answer import Answer, Passage
-    from qa.evaluation import judge
-    from qa.query import understand
-    from qa.retrieval import Hit, Retriever
-    index, restorer = assistant.index, assistant.restorer()
-    retriever = Retriever(index, assistant.embedder, assistant.config)
-    hits5 = mrr = 0.0
-    for item in items:
-        query = understand(item.question, restorer)
-        if dense_only:
-            qvec = assistant.embedder.embed_queries([query.restored or query.text])[0]
-            scores = index.dense_scores(qvec)
-            hits = [Hit(index.chunks[j], float(scores[j]), float(scores[j]), 0.0) for j in np.argsort(-scores)[:10]]
-        else:
-            hits = retriever.search(query, 10)
-        answer = Answer(item.question, False, "", [Passage(n + 1, h) for n, h in enumerate(hits)], "", query)
-        first = judge(item, answer, index.raw_text).first_rank()
-        hits5 += first is not None and first <= 5
-        mrr += 1 / first if first else 0.0
-    return hits5 / len(items), mrr / len(items)
-
-
 def stripped_corpus(folder: Path) -> Path:
     """The seeds with `STRIPPED` replaced by its accent-free copy under the same name."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -318,8 +294,8 @@ class TestStrippedDocument:
         assert all(c.restored for c in stripped.index.chunks if c.doc_id == STRIPPED)
 
     def test_answered_as_well_as_its_accented_original(self, assistant, stripped):
-        hit_a, mrr_a = retrieval_scores(assistant, stripped_items(False))
-        hit_s, mrr_s = retrieval_scores(stripped, stripped_items(True))
+        hit_a, mrr_a = retrieval_scores(assistant, stripped_items(False), assistant.restorer())
+        hit_s, mrr_s = retrieval_scores(stripped, stripped_items(True), stripped.restorer())
         print(f"\nhybrid: accented {hit_a:.3f}/{mrr_a:.3f}, stripped {hit_s:.3f}/{mrr_s:.3f}")
         assert hit_a >= 0.9
         assert hit_s >= hit_a - 0.05 and mrr_s >= mrr_a - 0.05
@@ -332,9 +308,9 @@ class TestStrippedDocument:
         with mock.patch("qa.index.restore_chunks", return_value=False):
             plain = build_beside(seeds_home, stripped_corpus(tmp_path / "docs"), tmp_path / "home")
         assert not plain.index.documents[STRIPPED].accents_restored
-        hit_a, mrr_a = retrieval_scores(assistant, stripped_items(False), dense_only=True)
-        hit_s, mrr_s = retrieval_scores(stripped, stripped_items(True), dense_only=True)
-        hit_p, mrr_p = retrieval_scores(plain, stripped_items(True), dense_only=True)
+        hit_a, mrr_a = retrieval_scores(assistant, stripped_items(False), assistant.restorer(), dense_only=True)
+        hit_s, mrr_s = retrieval_scores(stripped, stripped_items(True), stripped.restorer(), dense_only=True)
+        hit_p, mrr_p = retrieval_scores(plain, stripped_items(True), plain.restorer(), dense_only=True)
         print(f"\ndense only: accented {hit_a:.3f}/{mrr_a:.3f}, stripped restored {hit_s:.3f}/{mrr_s:.3f}, "
               f"as read {hit_p:.3f}/{mrr_p:.3f}")
         assert hit_p < hit_a - 0.5
@@ -342,6 +318,6 @@ class TestStrippedDocument:
 
     def test_questions_typed_without_accents_too(self, assistant, stripped):
         typed = [GoldItem(i.id, fold(i.question), i.type, i.evidence) for i in stripped_items(True)]
-        hit_a, _ = retrieval_scores(assistant, stripped_items(False))
-        hit_s, _ = retrieval_scores(stripped, typed)
+        hit_a, _ = retrieval_scores(assistant, stripped_items(False), assistant.restorer())
+        hit_s, _ = retrieval_scores(stripped, typed, stripped.restorer())
         assert hit_s >= hit_a - 0.05
