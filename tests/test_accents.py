@@ -157,11 +157,29 @@ class TestCache:
         docs = [("h001", seed_raws["001"]), ("h003", seed_raws["003"])]
         first = load_or_build(tmp_path, docs)
         files = sorted(p.name for p in tmp_path.iterdir())
-        assert len(files) == 2 and files[0].startswith("domain-") and files[1].startswith("general-")
+        assert len(files) == 3 and files[0] == "documents" and files[1].startswith("domain-")
+        assert files[2].startswith("general-")
+        assert sorted(p.name for p in (tmp_path / "documents").iterdir()) == ["h001.pkl", "h003.pkl"]
         again = load_or_build(tmp_path, list(reversed(docs)))
         assert again.forms == first.forms and again.domain.tri == first.domain.tri
         third = load_or_build(tmp_path, docs[:1])  # another document set replaces the in-domain cache
         assert len(list(tmp_path.glob("domain-*.pkl"))) == 1 and third.domain.tri != first.domain.tri
+
+    def test_another_document_set_counts_only_its_new_documents_and_trains_the_same_model(
+            self, tmp_path, seed_raws, monkeypatch):
+        import qa.accent_model as accent_model
+        load_or_build(tmp_path, [("h001", seed_raws["001"]), ("h003", seed_raws["003"])])
+        read: list[str] = []
+        counted = accent_model.document_sentences
+        monkeypatch.setattr(accent_model, "document_sentences", lambda raw: read.append(raw) or counted(raw))
+        docs = [("h000", seed_raws["000"]), ("h001", seed_raws["001"]), ("h003", seed_raws["003"])]
+        model = load_or_build(tmp_path, docs)
+        assert read == [seed_raws["000"]]
+        fresh = build_model([raw for _, raw in docs], model.general)
+        assert model.domain.tri == fresh.domain.tri and model.forms == fresh.forms
+        assert model.domain.d3 == pytest.approx(fresh.domain.d3)
+        load_or_build(tmp_path, docs[:1])  # a document no longer indexed leaves its counts behind
+        assert sorted(p.name for p in (tmp_path / "documents").iterdir()) == ["h000.pkl"]
 
     def test_damaged_or_foreign_cache_is_rebuilt(self, tmp_path, seed_raws):
         docs = [("h001", seed_raws["001"])]

