@@ -14,7 +14,8 @@ from qa.answer import Answer, compose
 from qa.chunking import Chunk
 from qa.config import Settings
 from qa.chunking import chunk_document
-from qa.compare import By, Comparison, compare as compare_periods, is_comparison, with_comparison
+from qa.compare import By, Comparison, compare as compare_periods, is_comparison, prepare as prepare_comparisons
+from qa.compare import with_comparison
 from qa.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
 from qa.index import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
@@ -39,6 +40,8 @@ class Assistant:
         self._lock = threading.Lock()
         self._state: tuple[Index, Retriever, CorpusView] | None = None
         self._restorer: tuple[Path, AccentRestorer] | None = None
+        self._building = 0
+        """Builds under way in this assistant: questions meanwhile stay on the generation already loaded."""
 
     @property
     def embedder(self) -> Embedder:
@@ -49,17 +52,23 @@ class Assistant:
     def has_index(self) -> bool:
         return current_generation(self.settings.home) is not None
 
+    def _load_state(self) -> tuple[Index, Retriever, CorpusView]:
+        index = Index.load(self.settings)
+        if index.model != self.embedder.name:
+            raise VanbanError(
+                f"Chỉ mục dùng mô hình '{index.model}', khác mô hình đang chạy '{self.embedder.name}'.",
+                f"The index uses model '{index.model}', not the running '{self.embedder.name}'.", exit_code=4)
+        corpus = CorpusView({d: doc.metadata for d, doc in index.documents.items()},
+                            {d: fold(index.raw_text(d)).lower() for d in index.documents})
+        return index, Retriever(index, self.embedder, self.config), corpus
+
     def _loaded(self) -> tuple[Index, Retriever, CorpusView]:
+        """The generation questions go to: the current one, except while this assistant builds and prepares
+        a new one (then the one it had, whose files the builder keeps)."""
         with self._lock:
-            if self._state is None or self._state[0].gen_dir != current_generation(self.settings.home):
-                index = Index.load(self.settings)
-                if index.model != self.embedder.name:
-                    raise VanbanError(
-                        f"Chỉ mục dùng mô hình '{index.model}', khác mô hình đang chạy '{self.embedder.name}'.",
-                        f"The index uses model '{index.model}', not the running '{self.embedder.name}'.", exit_code=4)
-                corpus = CorpusView({d: doc.metadata for d, doc in index.documents.items()},
-                                    {d: fold(index.raw_text(d)).lower() for d in index.documents})
-                self._state = (index, Retriever(index, self.embedder, self.config), corpus)
+            if self._state is None or (not self._building
+                                       and self._state[0].gen_dir != current_generation(self.settings.home)):
+                self._state = self._load_state()
             return self._state
 
     @property
@@ -68,20 +77,44 @@ class Assistant:
 
     def build(self, paths: Iterable[Path] = (), *, documents: Iterable[Document] = (), remove: Iterable[str] = (),
               rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
+        """Update the index. An assistant already answering keeps answering from the generation it has until
+        the new one is loaded and prepared (`prepare`), then switches: no question waits for the loading."""
         builder = IndexBuilder(self.settings, self._embedder)
-        report = builder.update(paths, documents=documents, remove=remove, rebuild=rebuild, progress=progress)
-        if self._embedder is None and builder._embedder is not None:
-            self._embedder = builder._embedder
+        with self._lock:
+            serving = self._state is not None
+            self._building += 1
+        try:
+            report = builder.update(paths, documents=documents, remove=remove, rebuild=rebuild, progress=progress)
+            if self._embedder is None and builder._embedder is not None:
+                self._embedder = builder._embedder
+            if serving and self._state is not None and self._state[0].gen_dir != current_generation(self.settings.home):
+                state = self._load_state()
+                restorer = self._restorer_for(state[0])
+                prepare_comparisons(state[0])
+                with self._lock:
+                    self._state, self._restorer = state, (state[0].gen_dir, restorer)
+        finally:
+            with self._lock:
+                self._building -= 1
         return report
+
+    def prepare(self) -> None:
+        """Load the current generation and what questions over it share (vectors, BM25, the accent restorer,
+        comparison placements: ~3 s at 7,200 chunks) now rather than on the first question."""
+        prepare_comparisons(self._loaded()[0])
+        self.restorer()
 
     def restorer(self) -> AccentRestorer:
         """The accent restorer of the current index (cached under <home>/accents: ~0.2 s to load)."""
         index = self._loaded()[0]
         with self._lock:
             if self._restorer is None or self._restorer[0] != index.gen_dir:
-                docs = [(d.content_hash, index.raw_text(i)) for i, d in index.documents.items()]
-                self._restorer = (index.gen_dir, AccentRestorer.load(accent_cache_dir(self.settings.home), docs))
+                self._restorer = (index.gen_dir, self._restorer_for(index))
             return self._restorer[1]
+
+    def _restorer_for(self, index: Index) -> AccentRestorer:
+        docs = [(d.content_hash, index.raw_text(i)) for i, d in index.documents.items()]
+        return AccentRestorer.load(accent_cache_dir(self.settings.home), docs)
 
     def ask(self, question: str, k: int | None = None, filters: Filters | None = None) -> Answer:
         """Answer a question from the documents, or abstain with a reason (raises VanbanError on bad input)."""

@@ -31,7 +31,7 @@ from qa.retrieval import Filters, Hit, Retriever, fuse
 
 __all__ = [
     "By", "Comparison", "ComparedAnswer", "Fact", "Group", "Placement", "comparison_topic", "compare",
-    "find_facts", "is_comparison", "passage_placement", "raw_location", "section_kind",
+    "find_facts", "is_comparison", "passage_placement", "prepare", "raw_location", "section_kind",
     "sentences", "with_comparison",
 ]
 
@@ -575,21 +575,35 @@ _tokens: weakref.WeakKeyDictionary[Index, list[frozenset[str]]] = weakref.WeakKe
 _placements: weakref.WeakKeyDictionary[Index, list[Placement]] = weakref.WeakKeyDictionary()
 
 
+_per_index_lock = threading.Lock()
+"""One thread computes an index's tokens or placements; the others wait for them rather than repeat the work
+(four comparisons arriving together after an upload each spent 4x as long doing it at once)."""
+
+
 def _chunk_tokens(index: Index) -> list[frozenset[str]]:
     """Every chunk's folded words and word pairs, its section path included, once per index."""
-    if index not in _tokens:
-        _tokens[index] = [frozenset(tokenize(fold_lower(c.index_text))) for c in index.chunks]
-    return _tokens[index]
+    with _per_index_lock:
+        if index not in _tokens:
+            _tokens[index] = [frozenset(tokenize(fold_lower(c.index_text))) for c in index.chunks]
+        return _tokens[index]
 
 
 def _chunk_placements(index: Index) -> list[Placement]:
     """Every chunk's period placement, once per index: it depends on the chunk and its document only, and
     placing 7,200 chunks took 5 s, which every comparison used to pay again."""
-    if index not in _placements:
-        docs = index.documents
-        _placements[index] = [passage_placement(c.section, docs[c.doc_id].metadata, c.full_text)
-                              for c in index.chunks]
-    return _placements[index]
+    with _per_index_lock:
+        if index not in _placements:
+            docs = index.documents
+            _placements[index] = [passage_placement(c.section, docs[c.doc_id].metadata, c.full_text)
+                                  for c in index.chunks]
+        return _placements[index]
+
+
+def prepare(index: Index) -> None:
+    """Compute what every comparison over `index` shares (1.7 s + 1.3 s at 7,200 chunks), ahead of the
+    first one."""
+    _chunk_tokens(index)
+    _chunk_placements(index)
 
 
 def _normalized_text(index: Index, doc_id: str) -> NormalizedText:

@@ -101,6 +101,41 @@ def test_the_bm25_index_is_saved_with_its_generation_and_one_without_it_still_an
     assert np.array_equal(Index.load(settings).lexical.scores("chỉ tiêu giao quân năm 2022"), saved)
 
 
+def test_questions_during_an_update_go_to_the_loaded_generation_until_the_new_one_is_prepared(
+        corpus, settings, monkeypatch):
+    import threading
+
+    import qa.assistant
+    from qa.documents import Document
+    embedder = HashEmbedder()
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.build([corpus])
+    assistant.prepare()
+    old = assistant.index.gen_dir
+    preparing, release = threading.Event(), threading.Event()
+    real_prepare = qa.assistant.prepare_comparisons
+
+    def slow_prepare(index):
+        preparing.set()
+        release.wait(30)
+        real_prepare(index)
+
+    monkeypatch.setattr("qa.assistant.prepare_comparisons", slow_prepare)
+    note = Document(id="nuoi-yen.txt", raw="THÔNG BÁO\nĐề án nuôi chim yến ở đảo Bạch Long Vĩ giao cho Sở Nông nghiệp.\n")
+    builder = threading.Thread(target=lambda: assistant.build(documents=[note]))
+    builder.start()
+    assert preparing.wait(30)
+    assert current_generation(settings.home) != old  # the new generation is current on disk ...
+    during = assistant.ask("Đề án nuôi chim yến ở đảo Bạch Long Vĩ giao cho ai?")
+    assert assistant.index.gen_dir == old  # ... but questions stay on the prepared one meanwhile
+    assert all(p.hit.chunk.doc_id != "nuoi-yen.txt" for p in during.passages)
+    release.set()
+    builder.join(30)
+    assert assistant.index.gen_dir == current_generation(settings.home)
+    after = assistant.ask("Đề án nuôi chim yến ở đảo Bạch Long Vĩ giao cho ai?")
+    assert after.passages[0].hit.chunk.doc_id == "nuoi-yen.txt"
+
+
 def test_removing_every_document_leaves_an_empty_index_that_answers_not_found(corpus, settings):
     embedder = HashEmbedder()
     IndexBuilder(settings, embedder).update([corpus])

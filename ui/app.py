@@ -609,7 +609,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
               f"trong {report.seconds:.0f} giây.", flush=True)
         for err in report.errors:
             print(f"Lỗi: {err}", file=sys.stderr)
-    assistant.index  # noqa: B018 - load the index and the model now, not on the first question
+    assistant.prepare()  # the index, the model and the rest now, not on the first question
 
     workdir = Path(tempfile.mkdtemp(prefix="vanban-ui-"))
     os.environ.setdefault("GRADIO_TEMP_DIR", str(workdir / "uploads"))  # uploads land in a folder we own
