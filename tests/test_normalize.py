@@ -558,6 +558,6 @@ def test_whole_seed_set_is_fast() -> None:
 def test_empty_and_blank_documents() -> None:
     for raw in ("", "\n\n  \n"):
         d = normalize_document(raw)
-        assert d.text == "" and d.starts == [] and d.ends == [] and d.footnotes == []
+        assert d.text == "" and len(d.starts) == len(d.ends) == 0 and d.footnotes == []
     d = normalize_document("Một dòng.\r\nDòng hai\r\nnối tiếp.\r\n")
     assert d.text == "Một dòng.\nDòng hai nối tiếp."
