@@ -14,8 +14,8 @@ from qa.answer import Answer, compose
 from qa.chunking import Chunk
 from qa.config import Settings
 from qa.chunking import chunk_document
-from qa.compare import By, Comparison, compare as compare_periods, is_comparison, prepare as prepare_comparisons
-from qa.compare import with_comparison
+from qa.compare import (By, Comparison, compare as compare_periods, is_comparison, prepare as prepare_comparisons,
+                        with_comparison)
 from qa.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
 from qa.index import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
@@ -78,7 +78,8 @@ class Assistant:
     def build(self, paths: Iterable[Path] = (), *, documents: Iterable[Document] = (), remove: Iterable[str] = (),
               rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
         """Update the index. An assistant already answering keeps answering from the generation it has until
-        the new one is loaded and prepared (`prepare`), then switches: no question waits for the loading."""
+        the new one is loaded with its restorer and comparison placements, then switches: no question waits
+        for the loading."""
         builder = IndexBuilder(self.settings, self._embedder)
         with self._lock:
             serving = self._state is not None
