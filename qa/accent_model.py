@@ -502,8 +502,9 @@ def _document_trigrams(directory: Path, content_hash: str, raw: str) -> dict[tup
     normalised and counted (retraining on 251 documents took ~20 s, nearly all of it re-reading the 250)."""
     path = directory / f"{content_hash}.pkl"
     cached = _load(path)
-    if isinstance(cached, dict) and cached.get("version") == MODEL_VERSION and isinstance(cached.get("tri"), dict):
-        return cached["tri"]
+    if isinstance(cached, dict) and cached.get("version") == MODEL_VERSION:
+        if isinstance(cached.get("tri"), dict):
+            return cached["tri"]
     tri = dict(count_trigrams(document_sentences(raw)))
     _save(path, {"version": MODEL_VERSION, "tri": tri})
     return tri

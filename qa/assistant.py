@@ -14,8 +14,8 @@ from qa.answer import Answer, compose
 from qa.chunking import Chunk
 from qa.config import Settings
 from qa.chunking import chunk_document
-from qa.compare import (By, Comparison, compare as compare_periods, is_comparison, prepare as prepare_comparisons,
-                        with_comparison)
+from qa.compare import By, Comparison, compare as compare_periods, is_comparison, with_comparison
+from qa.compare import prepare as prepare_comparisons
 from qa.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
 from qa.index import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
@@ -85,10 +85,12 @@ class Assistant:
             serving = self._state is not None
             self._building += 1
         try:
-            report = builder.update(paths, documents=documents, remove=remove, rebuild=rebuild, progress=progress)
+            report = builder.update(paths, documents=documents, remove=remove, rebuild=rebuild,
+                                    progress=progress)
             if self._embedder is None and builder._embedder is not None:
                 self._embedder = builder._embedder
-            if serving and self._state is not None and self._state[0].gen_dir != current_generation(self.settings.home):
+            current = current_generation(self.settings.home)
+            if serving and self._state is not None and self._state[0].gen_dir != current:
                 state = self._load_state()
                 restorer = self._restorer_for(state[0])
                 prepare_comparisons(state[0])

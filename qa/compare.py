@@ -709,7 +709,8 @@ class _Topic:
     def __init__(self, topic: str, index: Index) -> None:
         df = index.lexical.document_frequency
         n = len(index.chunks)
-        # the same tokens accented and folded (fold_lower keeps offsets): typed with accents, "trọng" is no "trong"
+        # the same tokens accented and folded (fold_lower keeps offsets): typed with accents, "trọng" is no
+        # "trong"
         stop = _FUNCTION_WORDS if fold(topic) != topic else _FUNCTION_WORDS_FOLDED
         terms = dict.fromkeys(t for t, a in zip(tokenize(fold_lower(topic)), tokenize(topic.lower()))
                               if not t.isdigit() and not set(a.split("_")) & stop)

@@ -87,8 +87,8 @@ class LexicalIndex:
             meta = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))
             if meta != {"format": FORMAT, "size": size}:
                 return None
-            folded, accented = (bm25s.BM25.load(directory / name, mmap=True, show_progress=False) if size else None
-                                for name in _FIELDS)
+            folded, accented = (bm25s.BM25.load(directory / name, mmap=True, show_progress=False)
+                                if size else None for name in _FIELDS)
         except (OSError, ValueError, KeyError):
             return None
         return cls(size, folded, accented)

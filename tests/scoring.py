@@ -24,7 +24,8 @@ def retrieval_scores(assistant, items: list[GoldItem], restorer: AccentRestorer 
         if dense_only:
             qvec = assistant.embedder.embed_queries([query.restored or query.text])[0]
             scores = index.dense_scores(qvec)
-            hits = [Hit(index.chunks[j], float(scores[j]), float(scores[j]), 0.0) for j in np.argsort(-scores)[:10]]
+            hits = [Hit(index.chunks[j], float(scores[j]), float(scores[j]), 0.0)
+                    for j in np.argsort(-scores)[:10]]
         else:
             hits = retriever.search(query, 10)
         answer = Answer(item.question, False, "", [Passage(n + 1, h) for n, h in enumerate(hits)], "", query)

