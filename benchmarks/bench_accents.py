@@ -25,11 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.accent_model import (GENERAL_SOURCES, RESEARCH_SOURCES, AccentModel, NgramLM, build_model,  # noqa: E402
+from qa.accents.model import (GENERAL_SOURCES, RESEARCH_SOURCES, AccentModel, NgramLM, build_model,  # noqa: E402
                              candidate_forms, train_domain, train_general)
-from qa.accents import MIN_CONFIDENCE, QUESTION_MIN_CONFIDENCE, AccentRestorer  # noqa: E402
+from qa.accents.restorer import MIN_CONFIDENCE, QUESTION_MIN_CONFIDENCE, AccentRestorer  # noqa: E402
 from qa.config import SEEDS_DIR  # noqa: E402
-from qa.normalize import fold, normalize_document, normalize_fragment  # noqa: E402
+from qa.ingest.normalize import normalize_document, normalize_fragment  # noqa: E402
+from qa.text.vietnamese import fold
 
 HELD_OUT = ("000", "001", "003")
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"

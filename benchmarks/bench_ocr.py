@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.documents import load_file  # noqa: E402
-from qa.formats.ocr import ocr_pages, unavailable_reason  # noqa: E402
+from qa.ingest.documents import load_file  # noqa: E402
+from qa.ingest.formats.ocr import ocr_pages, unavailable_reason  # noqa: E402
 from tests.samples import pages_of, plain_paragraphs, render_page  # noqa: E402
 
 SEEDS = ("000", "001", "003")
@@ -72,7 +72,7 @@ def main() -> None:
     reason = unavailable_reason()
     if reason is not None:
         sys.exit(f"OCR unavailable: {reason[1]}")
-    from qa.normalize import normalize_fragment
+    from qa.ingest.normalize import normalize_fragment
     rows = []
     cases = [(dpi, False) for dpi in args.dpi] + [(args.dpi[0], True)]
     with tempfile.TemporaryDirectory() as tmp:

@@ -63,7 +63,7 @@ def prepare(home: Path | None) -> None:
     from embeddings.models import load_embedder
     from qa.assistant import Assistant
     from qa.config import SEEDS_DIR, Settings
-    from qa.index import Index
+    from qa.index.generations import Index
     WORK.mkdir(parents=True, exist_ok=True)
     tmp = None
     if home is None:
@@ -207,7 +207,7 @@ def _milvus(base: np.ndarray, method: str):
 
 
 def run_lexical(n: int) -> dict:
-    from qa.lexical import LexicalIndex
+    from qa.index.lexical import LexicalIndex
     texts = json.loads((WORK / "texts.json").read_text(encoding="utf-8"))
     sentences = [s.strip() for t in texts for s in re.split(r"(?<=[.;:])\s+|\n+", t) if len(s.strip()) > 20]
     rng = np.random.default_rng(n)

@@ -9,20 +9,20 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from embeddings.models import Embedder, load_embedder
-from qa.abstention import CorpusView, abstain_reason
-from qa.answer import Answer, compose
-from qa.chunking import Chunk
+from qa.search.abstention import CorpusView, abstain_reason
+from qa.answers.answer import Answer, compose
+from qa.ingest.chunking import Chunk
 from qa.config import Settings
-from qa.chunking import chunk_document
-from qa.compare import By, Comparison, compare as compare_periods, is_comparison, with_comparison
-from qa.compare import prepare as prepare_comparisons
-from qa.documents import Document, LoadError, load_documents
+from qa.ingest.chunking import chunk_document
+from qa.answers.compare import By, Comparison, compare as compare_periods, is_comparison, with_comparison
+from qa.answers.compare import prepare as prepare_comparisons
+from qa.ingest.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
-from qa.index import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
-from qa.normalize import fold
-from qa.accents import AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges
-from qa.query import understand, validate_question
-from qa.retrieval import Filters, Hit, RetrievalConfig, Retriever
+from qa.index.generations import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
+from qa.text.vietnamese import fold
+from qa.accents.restorer import AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges
+from qa.search.query import understand, validate_question
+from qa.search.retrieval import Filters, Hit, RetrievalConfig, Retriever
 
 
 ABSTENTION_DEPTH = 30

@@ -22,7 +22,7 @@ def _print_json(obj: object) -> None:
 
 def _assistant(args: argparse.Namespace):
     from qa.assistant import Assistant
-    from qa.retrieval import Fusion, RetrievalConfig
+    from qa.search.retrieval import Fusion, RetrievalConfig
     defaults = RetrievalConfig()
     config = RetrievalConfig(fusion=Fusion(args.fusion or defaults.fusion),
                              dense_weight=defaults.dense_weight if args.dense_weight is None else args.dense_weight)
@@ -30,7 +30,7 @@ def _assistant(args: argparse.Namespace):
 
 
 def _filters(args: argparse.Namespace):
-    from qa.retrieval import Filters
+    from qa.search.retrieval import Filters
     if not any((args.year, args.quarter, args.doc, args.type)):
         return None
     return Filters(year=args.year, quarter=args.quarter, doc=args.doc, doc_type=args.type)
@@ -81,7 +81,7 @@ def _corpus(args: argparse.Namespace):
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from qa.accents import RESTORED_LABEL
+    from qa.accents.restorer import RESTORED_LABEL
     docs, _, errors = _corpus(args)
     if args.json:
         _print_json([d.to_json() for d in docs])
@@ -109,7 +109,7 @@ def cmd_chunks(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer) -> None:
-    from qa.accents import RESTORED_LABEL
+    from qa.accents.restorer import RESTORED_LABEL
     comparison = getattr(answer, "comparison", None)
     if comparison is not None:
         print(comparison.to_text() + "\n")

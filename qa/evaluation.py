@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.answer import Answer
+from qa.answers.answer import Answer
 from qa.errors import VanbanError
 
 MAX_CITABLE_CHARS = 1500

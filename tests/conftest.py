@@ -15,7 +15,7 @@ def seeds_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def seed_documents():
-    from qa.documents import load_documents
+    from qa.ingest.documents import load_documents
     result = load_documents([SEEDS])
     assert not result.errors
     return {d.id[:3]: d for d in result.documents}

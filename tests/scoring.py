@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.accents import AccentRestorer
+from qa.accents.restorer import AccentRestorer
 from qa.evaluation import GoldItem
 
 
@@ -12,10 +12,10 @@ def retrieval_scores(assistant, items: list[GoldItem], restorer: AccentRestorer 
                      dense_only: bool = False) -> tuple[float, float]:
     """hit@5 and MRR@10 of the hybrid search (or of the dense leg alone) over the assistant's index, the
     questions understood with `restorer` (None: never restored), judged on the raw spans."""
-    from qa.answer import Answer, Passage
+    from qa.answers.answer import Answer, Passage
     from qa.evaluation import judge
-    from qa.query import understand
-    from qa.retrieval import Hit, Retriever
+    from qa.search.query import understand
+    from qa.search.retrieval import Hit, Retriever
     index = assistant.index
     retriever = Retriever(index, assistant.embedder, assistant.config)
     hits5 = mrr = 0.0

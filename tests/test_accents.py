@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from qa.accent_model import (CODE, NUM, ROMAN, AccentModel, NgramLM, accent_share, build_model,
+from qa.accents.model import (CODE, NUM, ROMAN, AccentModel, NgramLM, accent_share, build_model,
                              candidate_forms, document_sentences, load_or_build, segments, tokenize)
-from qa.accents import AccentRestorer, needs_restoration, restore_document_text
-from qa.normalize import fold, normalize_document
+from qa.accents.restorer import AccentRestorer, needs_restoration, restore_document_text
+from qa.ingest.normalize import normalize_document
+from qa.text.vietnamese import fold
 from tests.scoring import retrieval_scores
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev.jsonl"
@@ -167,7 +168,7 @@ class TestCache:
 
     def test_another_document_set_counts_only_its_new_documents_and_trains_the_same_model(
             self, tmp_path, seed_raws, monkeypatch):
-        import qa.accent_model as accent_model
+        import qa.accents.model as accent_model
         load_or_build(tmp_path, [("h001", seed_raws["001"]), ("h003", seed_raws["003"])])
         read: list[str] = []
         counted = accent_model.document_sentences
@@ -194,7 +195,7 @@ class TestCache:
 
 class TestQueryAndAnswer:
     def test_understand_fills_restored(self, restorer):
-        from qa.query import understand
+        from qa.search.query import understand
         q = understand("ty le lao dong qua dao tao cua quan kien an nam 2022", restorer)
         assert q.restored == "tỷ lệ lao động qua đào tạo của quận kiến an năm 2022"
         assert q.text == "ty le lao dong qua dao tao cua quan kien an nam 2022"
@@ -202,8 +203,8 @@ class TestQueryAndAnswer:
         assert understand("ty le lao dong").restored == ""
 
     def test_answer_json_carries_restored_question(self, restorer):
-        from qa.answer import Answer
-        from qa.query import understand
+        from qa.answers.answer import Answer
+        from qa.search.query import understand
         q = understand("chi tieu giao quan nam 2022", restorer)
         out = Answer(q.text, False, "", [], "", q).to_json()
         assert out["restored_question"] == "chỉ tiêu giao quân năm 2022"

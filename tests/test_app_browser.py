@@ -373,7 +373,7 @@ def test_question_without_accents_gets_the_same_citation(page) -> None:
 @pytest.mark.slow
 def test_example_question_and_bad_question(page) -> None:
     from playwright.sync_api import expect
-    from qa.query import understand
+    from qa.search.query import understand
     page.locator(".vb-chip", has_text="chỉ tiêu giao quân năm 2022").click()
     expect(page.locator("#vb-question textarea")).to_have_value("chỉ tiêu giao quân năm 2022")
     expect(_card(page, ANNEX_DOC).first).to_be_visible(timeout=ANSWER_TIMEOUT)

@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from qa.chunking import MAX_WITH_NOTES, chunk_document, heading_level
-from qa.normalize import fold, normalize_fragment
+from qa.ingest.chunking import MAX_WITH_NOTES, chunk_document, heading_level
+from qa.ingest.normalize import normalize_fragment
+from qa.text.vietnamese import fold
 
 SEED_IDS = ["000", "001", "002", "003", "004"]
 

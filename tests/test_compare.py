@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from qa.chunking import chunk_document
-from qa.compare import (
+from qa.ingest.chunking import chunk_document
+from qa.answers.compare import (
     Comparison, Group, comparison_topic, find_facts, is_comparison, passage_placement, raw_location,
     section_kind, sentences,
 )
 from qa.evaluation import covers, quote_spans
-from qa.metadata import Period
-from qa.normalize import fold
-from qa.query import understand
+from qa.metadata.periods import Period
+from qa.text.vietnamese import fold
+from qa.search.query import understand
 
 ROOT = Path(__file__).absolute().parent.parent
 GOLD = ROOT.parent / "shared" / "eval" / "dev.jsonl"

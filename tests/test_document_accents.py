@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from qa.accent_model import build_model, has_marks
-from qa.accents import RESTORED_LABEL, AccentRestorer, restoration_ranges, restore_chunks
-from qa.chunking import chunk_document
+from qa.accents.model import build_model, has_marks
+from qa.accents.restorer import RESTORED_LABEL, AccentRestorer, restoration_ranges, restore_chunks
+from qa.ingest.chunking import chunk_document
 from qa.config import Settings
-from qa.documents import Document
+from qa.ingest.documents import Document
 from qa.evaluation import GoldItem
-from qa.normalize import fold
+from qa.text.vietnamese import fold
 from tests.fakes import HashEmbedder
 from tests.scoring import retrieval_scores
 
@@ -107,12 +107,12 @@ class TestRestoredChunks:
     def test_one_tone_placement(self, chunks):
         """hoà/hòa, uỷ/ủy are one word: the reading uses the placement documents and questions are
         normalised to, so lexical matching and highlighting treat them alike."""
-        from qa.normalize import canonical_tones
+        from qa.text.vietnamese import canonical_tones
         words = " ".join(c.restored for c in chunks).lower().split()
         assert {"hóa", "ủy", "thủy"} & set(words) and all(canonical_tones(w) == w for w in words)
 
     def test_unsure_words_keep_the_folded_form(self, seeds, restorer):
-        from qa.accents import restore_document_text
+        from qa.accents.restorer import restore_document_text
         _, tokens = restore_document_text(seeds["004"].normalized.text, restorer)
         unsure = [t for t in tokens if t.confidence < restorer.min_confidence]
         assert unsure and all(t.restored == fold(t.original) for t in unsure)
@@ -145,7 +145,7 @@ class _Recording(HashEmbedder):
 
 @pytest.fixture(scope="module")
 def fake_home(tmp_path_factory, seeds):
-    from qa.index import IndexBuilder
+    from qa.index.generations import IndexBuilder
     folder = tmp_path_factory.mktemp("docs")
     for key in ("000", "004"):
         shutil.copy(seeds[key].path, folder / seeds[key].id)
@@ -157,7 +157,7 @@ def fake_home(tmp_path_factory, seeds):
 
 class TestIndexed:
     def test_manifest_flags_only_the_stripped_document(self, fake_home):
-        from qa.index import Index
+        from qa.index.generations import Index
         index = Index.load(fake_home[0])
         flags = {d: doc.accents_restored for d, doc in index.documents.items()}
         assert flags == {"000_8c3560b8c842f969.txt": False, "004_d7018a7c681a6f88.txt": True}
@@ -168,7 +168,7 @@ class TestIndexed:
         assert not index.documents["000_8c3560b8c842f969.txt"].metadata.restored_title
 
     def test_rows_keep_the_reading_and_the_dense_index_embeds_it(self, fake_home):
-        from qa.index import Index
+        from qa.index.generations import Index
         settings, embedder = fake_home
         index = Index.load(settings)
         ocr = [c for c in index.chunks if c.doc_id.startswith("004")]
@@ -204,7 +204,7 @@ class TestIndexed:
     def test_answer_sentences_from_such_a_document_come_restored_and_labelled(self, fake_home, capsys):
         from qa.assistant import Assistant
         from qa.cli import _print_answer
-        from qa.filters import Filters
+        from qa.index.filters import Filters
         from ui.render import answer_html, answer_record
         settings, _ = fake_home
         answer = Assistant(settings, embedder=HashEmbedder()).ask(
@@ -305,7 +305,7 @@ class TestStrippedDocument:
         many as in the accented original once it embeds the restored reading (measured: 0.92 hit@5 both;
         MRR 0.71 against 0.86, the restorer gets ~4 % of syllables wrong without the document's own text)."""
         from unittest import mock
-        with mock.patch("qa.index.restore_chunks", return_value=False):
+        with mock.patch("qa.index.generations.restore_chunks", return_value=False):
             plain = build_beside(seeds_home, stripped_corpus(tmp_path / "docs"), tmp_path / "home")
         assert not plain.index.documents[STRIPPED].accents_restored
         hit_a, mrr_a = retrieval_scores(assistant, stripped_items(False), assistant.restorer(), dense_only=True)

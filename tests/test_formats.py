@@ -17,11 +17,11 @@ import pytest
 
 from qa import cli
 from qa.assistant import Assistant
-from qa.chunking import chunk_document
+from qa.ingest.chunking import chunk_document
 from qa.config import Settings
-from qa.documents import LoadError, load_documents, load_file
-from qa.formats.ocr import unavailable_reason
-from qa.legacy_encodings import encode_legacy, unicode_to_tcvn3, unicode_to_vni
+from qa.ingest.documents import LoadError, load_documents, load_file
+from qa.ingest.formats.ocr import unavailable_reason
+from qa.ingest.legacy_encodings import encode_legacy, unicode_to_tcvn3, unicode_to_vni
 from tests.fakes import HashEmbedder
 from tests.samples import (
     pages_of,
@@ -270,7 +270,7 @@ def test_ocr_text_is_cached_by_file_content(tmp_path, monkeypatch):
 
     def no_ocr(*args, **kwargs):
         raise AssertionError("OCR ran again")
-    monkeypatch.setattr("qa.formats.pdf.ocr_pages", no_ocr)
+    monkeypatch.setattr("qa.ingest.formats.pdf.ocr_pages", no_ocr)
     shutil.copy(pdf, tmp_path / "renamed.pdf")
     again = load_file(tmp_path / "renamed.pdf", cache_dir=tmp_path / "extracted")
     assert again.raw == first.documents[0].raw and again.locations == first.documents[0].locations
@@ -352,7 +352,7 @@ def test_cli_index_reports_bad_files_by_name_and_exits_1(tmp_path, monkeypatch, 
     write_docx(folder / "chi-tieu.docx", title="CHỈ TIÊU", headings=[], body={}, table=_targets())
     (folder / "hong.pdf").write_bytes(b"%PDF-1.4 garbage")
     (folder / "rong.docx").write_bytes(b"")
-    monkeypatch.setattr("qa.index.load_embedder", lambda spec, models=None: HashEmbedder())
+    monkeypatch.setattr("qa.index.generations.load_embedder", lambda spec, models=None: HashEmbedder())
     code = cli.main(["--home", str(tmp_path / "home"), "--model", "fake-hash", "index", str(folder)])
     out, err = capsys.readouterr()
     assert code == cli.EXIT_PARTIAL

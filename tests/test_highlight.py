@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.highlight import escape_html, highlight_html, mark_html, match_ranges, merge_ranges
+from qa.answers.highlight import escape_html, highlight_html, mark_html, match_ranges, merge_ranges
 
 
 def marked(text: str, question: str) -> list[str]:

@@ -9,9 +9,9 @@ import pytest
 
 from qa.assistant import Assistant
 from qa.config import Settings
-from qa.documents import load_documents
+from qa.ingest.documents import load_documents
 from qa.errors import VanbanError
-from qa.index import Index, IndexBuilder, current_generation
+from qa.index.generations import Index, IndexBuilder, current_generation
 from tests.fakes import HashEmbedder
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -79,7 +79,7 @@ def test_a_crash_while_writing_leaves_the_previous_index_usable(corpus, settings
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing")
 
-    monkeypatch.setattr("qa.index._write_text_atomic", crash)
+    monkeypatch.setattr("qa.index.generations._write_text_atomic", crash)
     with pytest.raises(KeyboardInterrupt):
         IndexBuilder(settings, embedder).update([corpus])
     monkeypatch.undo()
@@ -106,7 +106,7 @@ def test_questions_during_an_update_go_to_the_loaded_generation_until_the_new_on
     import threading
 
     import qa.assistant
-    from qa.documents import Document
+    from qa.ingest.documents import Document
     embedder = HashEmbedder()
     assistant = Assistant(settings, embedder=embedder)
     assistant.build([corpus])

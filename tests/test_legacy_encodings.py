@@ -9,8 +9,8 @@ import unicodedata
 
 import pytest
 
-from qa.documents import decode_bytes, load_documents
-from qa.legacy_encodings import (
+from qa.ingest.documents import decode_bytes, load_documents
+from qa.ingest.legacy_encodings import (
     decode_legacy,
     detect_legacy,
     encode_legacy,

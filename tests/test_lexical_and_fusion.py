@@ -6,9 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from qa.lexical import LexicalIndex, tokenize
-from qa.metadata import DocumentMetadata, Period
-from qa.retrieval import Fusion, RetrievalConfig, fuse, period_match
+from qa.index.lexical import LexicalIndex, tokenize
+from qa.metadata.document import DocumentMetadata
+from qa.metadata.periods import Period
+from qa.search.retrieval import Fusion, RetrievalConfig, fuse, period_match
 
 
 def test_tokens_are_lowercase_syllables_with_neighbour_pairs_that_stop_at_punctuation():
@@ -35,7 +36,7 @@ def test_folded_bm25_matches_a_hand_computation_and_finds_text_typed_without_acc
              "Thu hút vốn FDI quý I năm 2021.", "Chi tieu giao quan nam 2023 (van ban OCR)."]
     index = LexicalIndex.build(texts)
     question = "chi tieu giao quan"  # no accents: only the folded field scores
-    from qa.normalize import fold
+    from qa.text.vietnamese import fold
     corpus = [tokenize(fold(t)) for t in texts]
     expected = [_bm25(tokenize(question), d, corpus) for d in corpus]
     assert np.allclose(index.scores(question), expected, rtol=1e-4)
@@ -61,7 +62,7 @@ def test_a_saved_index_scores_as_the_one_built_and_another_format_or_size_is_not
     assert loaded.document_frequency("giao_quan") == built.document_frequency("giao_quan") == 2
     assert LexicalIndex.load(tmp_path / "lexical", len(texts) + 1) is None  # written for other chunks
     assert LexicalIndex.load(tmp_path / "nowhere", len(texts)) is None
-    monkeypatch.setattr("qa.lexical.FORMAT", 2)  # the tokenizer changed since it was written
+    monkeypatch.setattr("qa.index.lexical.FORMAT", 2)  # the tokenizer changed since it was written
     assert LexicalIndex.load(tmp_path / "lexical", len(texts)) is None
 
 

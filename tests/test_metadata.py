@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.metadata import DocumentMetadata, Period, extract_metadata, parse_periods
+from qa.metadata.document import DocumentMetadata, extract_metadata
+
+from qa.metadata.periods import Period, parse_periods
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -10,12 +10,12 @@ import pytest
 from embeddings.milvus_store import MilvusStore
 from embeddings.store import FaissStore, StoreError, StoreMismatchError, read_manifest
 from qa.config import Settings
-from qa.documents import load_documents
+from qa.ingest.documents import load_documents
 from qa.errors import VanbanError
-from qa.filters import Filters, chunk_attributes
-from qa.index import Index, IndexBuilder, current_generation
-from qa.query import understand
-from qa.retrieval import Retriever
+from qa.index.filters import Filters, chunk_attributes
+from qa.index.generations import Index, IndexBuilder, current_generation
+from qa.search.query import understand
+from qa.search.retrieval import Retriever
 from tests.fakes import HashEmbedder
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -59,7 +59,7 @@ def test_the_milvus_expression_of_a_filter():
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory, seed_metadata):
     """The seeds' chunks as a FAISS store and a Milvus Lite store, same vectors (HashEmbedder)."""
-    from qa.chunking import chunk_document
+    from qa.ingest.chunking import chunk_document
     embedder = HashEmbedder()
     docs = load_documents([SEEDS]).documents
     chunks = [c for d in docs for c in chunk_document(d)]

@@ -1,4 +1,4 @@
-"""Tests for qa.normalize on the real seed documents: structure, OCR repair and the offset map."""
+"""Tests for qa.ingest.normalize on the real seed documents: structure, OCR repair and the offset map."""
 
 from __future__ import annotations
 
@@ -11,14 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.normalize import (
-    Footnote,
-    NormalizedText,
-    canonical_tones,
-    fold,
-    normalize_document,
-    normalize_fragment,
-)
+from qa.ingest.normalize import Footnote, NormalizedText, normalize_document, normalize_fragment
+from qa.text.vietnamese import canonical_tones, fold
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_IDS = ["000", "001", "002", "003", "004"]

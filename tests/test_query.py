@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from qa.errors import VanbanError
-from qa.metadata import Period
-from qa.query import understand, validate_question
+from qa.metadata.periods import Period
+from qa.search.query import understand, validate_question
 
 
 @pytest.mark.parametrize("question,periods", [

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.filters import Filters
+from qa.index.filters import Filters
 from tests.test_end_to_end import ANNEX_TARGET, CITY_SENTENCE, cited
 
 pytestmark = pytest.mark.slow

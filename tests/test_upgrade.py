@@ -6,7 +6,7 @@ import shutil
 
 from qa.assistant import Assistant
 from qa.config import Settings
-from qa.index import current_generation
+from qa.index.generations import current_generation
 from tests.conftest import SEEDS
 from tests.fakes import HashEmbedder
 

@@ -24,8 +24,8 @@ import gradio as gr
 from qa.assistant import Assistant
 from qa.config import SEEDS_DIR, Settings
 from qa.errors import VanbanError
-from qa.index import IndexedDocument
-from qa.retrieval import Filters
+from qa.index.generations import IndexedDocument
+from qa.search.retrieval import Filters
 from ui import render
 from ui.style import CSS
 from ui.uploads import MAX_UPLOAD_BYTES, prepare_uploads

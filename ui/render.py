@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from qa.accents import RESTORED_LABEL
-from qa.answer import Answer, Passage
-from qa.highlight import escape_html, mark_html, match_ranges
-from qa.index import IndexedDocument
+from qa.accents.restorer import RESTORED_LABEL
+from qa.answers.answer import Answer, Passage
+from qa.answers.highlight import escape_html, mark_html, match_ranges
+from qa.index.generations import IndexedDocument
 
 NOT_AN_ANSWER = "Đoạn gần nhất — không phải câu trả lời"
 _MARKER = re.compile(r"\[(\d{1,2})\](?=\s|$)")
@@ -325,7 +325,7 @@ def status_error_html(message: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------
-# So sánh: one topic across periods (qa.compare.Comparison)
+# So sánh: one topic across periods (qa.answers.compare.Comparison)
 # --------------------------------------------------------------------------------------------------------
 
 NOT_MENTIONED = "không đề cập"

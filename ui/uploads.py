@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from qa.documents import SUPPORTED_SUFFIXES, Document, LoadError, load_file
+from qa.ingest.documents import SUPPORTED_SUFFIXES, Document, LoadError, load_file
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 """Uploads above this are refused with a message: a text document is far smaller."""

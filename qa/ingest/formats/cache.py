@@ -8,8 +8,8 @@ import json
 import os
 from pathlib import Path
 
-from qa.formats import Extracted
-from qa.locations import TextLocations
+from qa.ingest.formats import Extracted
+from qa.ingest.locations import TextLocations
 
 VERSION = 1
 """Bumped when extraction changes what it returns for the same file."""

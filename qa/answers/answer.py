@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from qa.query import Query
-from qa.retrieval import Hit
-from qa.chunking import heading_level
-from qa.lexical import tokenize
-from qa.normalize import fold
+from qa.search.query import Query
+from qa.search.retrieval import Hit
+from qa.ingest.chunking import heading_level
+from qa.index.lexical import tokenize
+from qa.text.vietnamese import fold
 
 MAX_ANSWER_CHARS = 450
 MAX_SENTENCES = 3

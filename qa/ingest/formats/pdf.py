@@ -18,10 +18,10 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
-from qa.formats import Extracted, ExtractError
-from qa.formats.ocr import PAGE_SEPARATOR, ocr_pages, unavailable_reason
-from qa.legacy_encodings import detect_legacy, tcvn3_to_unicode, vni_to_unicode
-from qa.locations import join_units
+from qa.ingest.formats import Extracted, ExtractError
+from qa.ingest.formats.ocr import PAGE_SEPARATOR, ocr_pages, unavailable_reason
+from qa.ingest.legacy_encodings import detect_legacy, tcvn3_to_unicode, vni_to_unicode
+from qa.ingest.locations import join_units
 
 MAX_PAGES = 1000
 """Refuse longer PDFs: no administrative document is this long, and OCR would take hours."""

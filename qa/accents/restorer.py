@@ -2,7 +2,7 @@
 "chỉ tiêu giao quân"), for the dense model and for people to read.
 
 Each folded syllable can be one of several accented syllables (tieu: tiêu, tiểu, tiếu…); a trigram
-model (`qa.accent_model`) scores sequences, and an exact second-order Viterbi search picks the best one per
+model (`qa.accents.model`) scores sequences, and an exact second-order Viterbi search picks the best one per
 clause. A max-marginal score per token says how sure the choice is; where the restorer is unsure it keeps
 the folded form rather than invent a fluent wrong word. What it never changes: words that already carry
 accents, numbers, codes ("244-KL/TU", "s6"), acronyms and roman numerals in running text, and words it
@@ -17,12 +17,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from qa.accent_model import (BOS, EOS, GENERAL_SOURCES, ROMAN, AccentModel, TextSource, Token, accent_share,
+from qa.accents.model import (BOS, EOS, GENERAL_SOURCES, ROMAN, AccentModel, TextSource, Token, accent_share,
                              has_marks, is_roman, lm_token, load_or_build, tokenize)
-from qa.normalize import fold
+from qa.text.vietnamese import fold
 
 if TYPE_CHECKING:
-    from qa.chunking import Chunk
+    from qa.ingest.chunking import Chunk
 
 __all__ = [
     "AccentRestorer",

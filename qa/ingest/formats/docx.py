@@ -21,9 +21,9 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 from docx.text.run import Run
 
-from qa.formats import Extracted, ExtractError
-from qa.legacy_encodings import detect_legacy, font_encoding, tcvn3_to_unicode, vni_to_unicode
-from qa.locations import join_units
+from qa.ingest.formats import Extracted, ExtractError
+from qa.ingest.legacy_encodings import detect_legacy, font_encoding, tcvn3_to_unicode, vni_to_unicode
+from qa.ingest.locations import join_units
 
 BLOCK_SEPARATOR = "\n\n"
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from qa.normalize import canonical_tones, fold
+from qa.text.vietnamese import canonical_tones, fold
 
 _WORD = re.compile(r"\w+")
 _PHRASE_GAP = re.compile(r"[ \t\u00a0/\-–]{1,3}")

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from qa.errors import VanbanError
-from qa.metadata import Period, parse_periods
-from qa.normalize import fold, normalize_fragment
+from qa.metadata.periods import Period, parse_periods
+from qa.ingest.normalize import normalize_fragment
+from qa.text.vietnamese import fold
 
 MAX_QUESTION_CHARS = 1000
 
@@ -94,7 +95,7 @@ class QuestionRestorer(Protocol):
 
 
 def understand(question: str, restorer: QuestionRestorer | None = None) -> Query:
-    """What the question asks; with a restorer (`qa.accents.AccentRestorer`), also its accented reading."""
+    """What the question asks; with a restorer (`qa.accents.restorer.AccentRestorer`), also its accented reading."""
     text = normalize_fragment(validate_question(question))
     folded = fold(text).lower()
     types = frozenset(v for k, v in _TYPE_WORDS.items() if re.search(rf"\b{k}\b", folded))

@@ -19,15 +19,17 @@ from enum import Enum
 
 import numpy as np
 
-from qa.answer import Answer, Passage
-from qa.chunking import Chunk, heading_level
+from qa.answers.answer import Answer, Passage
+from qa.ingest.chunking import Chunk, heading_level
 from qa.errors import VanbanError
-from qa.index import Index
-from qa.lexical import tokenize
-from qa.metadata import DocumentMetadata, Period, parse_periods
-from qa.normalize import NormalizedText, fold, fold_lower
-from qa.query import Query, understand
-from qa.retrieval import Filters, Hit, Retriever, fuse
+from qa.index.generations import Index
+from qa.index.lexical import tokenize
+from qa.metadata.document import DocumentMetadata
+from qa.metadata.periods import SECTION_PLAN_CUES, SECTION_REVIEW_CUES, Period, parse_periods
+from qa.ingest.normalize import NormalizedText
+from qa.text.vietnamese import fold, fold_lower
+from qa.search.query import Query, understand
+from qa.search.retrieval import Filters, Hit, Retriever, fuse
 
 __all__ = [
     "By", "Comparison", "ComparedAnswer", "Fact", "Group", "Placement", "comparison_topic", "compare",
@@ -146,10 +148,6 @@ def _named_periods(query: Query) -> tuple[Period, ...]:
 # The period a passage is about
 # ---------------------------------------------------------------------------------------------------------
 
-_REVIEW_CUES = re.compile(r"\b(?:ket qua|tinh hinh|danh gia|kiem diem|so ket|tong ket|dat duoc|ton tai"
-                          r"|han che|bai hoc|nguyen nhan|thuc trang|khuyet diem)\b")
-_PLAN_CUES = re.compile(r"\b(?:nhiem vu|giai phap|chi tieu|phuong huong|ke hoach|muc tieu|trong tam"
-                        r"|thoi gian toi|chu de|de xuat|kien nghi)\b")
 _YEAR = r"(?:19|20)\d\d"
 _HORIZONS = re.compile(rf"\b(?:(?:den|toi)\s+(?:thang\s+\d{{1,2}}\s+)?nam\s+{_YEAR}(?:\s*,\s*{_YEAR})*"
                        rf"|{_YEAR}\s*[-–]\s*{_YEAR})\b")
@@ -173,8 +171,8 @@ def section_kind(heading: str) -> str | None:
     ... QUÝ I; NHIỆM VỤ, GIẢI PHÁP ... QUÝ II"). The first cue word of each clause decides it."""
     kinds = set()
     for clause in fold_lower(heading).split(";"):
-        cues = [(m.start(), "review") for m in _REVIEW_CUES.finditer(clause)]
-        cues += [(m.start(), "plan") for m in _PLAN_CUES.finditer(clause)]
+        cues = [(m.start(), "review") for m in SECTION_REVIEW_CUES.finditer(clause)]
+        cues += [(m.start(), "plan") for m in SECTION_PLAN_CUES.finditer(clause)]
         if cues:
             kinds.add(min(cues)[1])
     return kinds.pop() if len(kinds) == 1 else None

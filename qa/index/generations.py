@@ -29,20 +29,20 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.cache import EmbeddingCache, embed_with_cache
-from qa.accent_model import load_or_build
-from qa.accents import (AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges, restore_chunks,
+from qa.accents.model import load_or_build
+from qa.accents.restorer import (AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges, restore_chunks,
                         restore_fragment)
 from embeddings.models import Embedder, load_embedder
 from embeddings.store import StoreError, read_manifest
 from embeddings.vector_store import VectorStore, Where, build_store, drop_store, load_store
-from qa.chunking import Chunk, chunk_document
+from qa.ingest.chunking import Chunk, chunk_document
 from qa.config import Settings
-from qa.documents import Document, LoadError, load_documents
+from qa.ingest.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
-from qa.filters import chunk_attributes
-from qa.lexical import LexicalIndex
-from qa.metadata import DocumentMetadata
-from qa.normalize import Footnote
+from qa.index.filters import chunk_attributes
+from qa.index.lexical import LexicalIndex
+from qa.metadata.document import DocumentMetadata
+from qa.ingest.normalize import Footnote
 
 MANIFEST_VERSION = 1
 PIPELINE_VERSION = 4

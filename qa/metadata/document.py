@@ -7,72 +7,16 @@ A field the document does not state stays empty: nothing is guessed from the fil
 """
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date as _Date
 from functools import lru_cache
-from qa.locations import TextLocations
-from qa.normalize import fold_lower
+from qa.ingest.locations import TextLocations
+from qa.metadata.periods import NAM as _NAM, YEAR as _YEAR, Period, reviewed_and_planned
+from qa.text.vietnamese import fold_lower
 
-__all__ = ["DocumentMetadata", "Period", "extract_metadata", "parse_periods"]
-
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Periods
-# ---------------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """A year, a quarter of it, or a half of it. Orders by time: a year before its halves and quarters."""
-
-    year: int = field(compare=False)
-    quarter: int | None = field(default=None, compare=False)
-    """1..4, None = whole year."""
-    half: int | None = field(default=None, compare=False)
-    """1 = "6 tháng đầu năm", 2 = "6 tháng cuối năm"; None otherwise."""
-    _key: tuple[int, int, int] = field(init=False, repr=False, compare=True)
-    # None does not compare with int, so equality, hashing and ordering all go through this key:
-    # (year, first month, -length in months).
-
-    def __post_init__(self) -> None:
-        if isinstance(self.year, bool) or not isinstance(self.year, int) or not 1900 <= self.year <= 2199:
-            raise ValueError(f"year out of range: {self.year!r}")
-        if self.quarter is not None and self.quarter not in (1, 2, 3, 4):
-            raise ValueError(f"quarter must be 1..4: {self.quarter!r}")
-        if self.half is not None and self.half not in (1, 2):
-            raise ValueError(f"half must be 1 or 2: {self.half!r}")
-        if self.quarter is not None and self.half is not None:
-            raise ValueError("a period is a quarter or a half, not both")
-        if self.quarter is not None:
-            key = (self.year, 3 * self.quarter - 2, -3)
-        elif self.half is not None:
-            key = (self.year, 6 * self.half - 5, -6)
-        else:
-            key = (self.year, 1, -12)
-        object.__setattr__(self, "_key", key)
-
-    @property
-    def label(self) -> str:
-        if self.quarter is not None:
-            return f"quý {_ROMAN[self.quarter]}/{self.year}"
-        if self.half is not None:
-            return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
-        return f"năm {self.year}"
-
-    def to_json(self) -> dict:
-        out: dict = {"year": self.year, "quarter": self.quarter}
-        if self.half is not None:
-            out["half"] = self.half
-        return out
-
-    @classmethod
-    def from_json(cls, data: dict) -> Period:
-        return cls(int(data["year"]), data.get("quarter"), data.get("half"))
-
+__all__ = ["DocumentMetadata", "extract_metadata"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Folding
@@ -82,179 +26,6 @@ class Period:
 def _lower_char(ch: str) -> str:
     low = ch.lower()
     return low if len(low) == 1 else ch
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Period phrases (matched on _key text)
-# ---------------------------------------------------------------------------------------------------------
-
-_NAM = r"n[aid]m"  # năm, and the OCR misreads "nim" / "ndm"
-_YEAR = r"(?:199\d|20\d\d)"
-_YEAR_END = r"(?![\w/]|\.\d|,(?!(?:199\d|20\d\d)(?!\d))\d)"  # not 2021.5 nor 2021,5; but "2021,2022"
-_QWORD = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "mot": 1, "hai": 2, "ba": 3, "bon": 4,
-          # OCR misreads of "II" after "Quý": "Quý H", "Quý n", "Quý ll"
-          "h": 2, "n": 2, "ll": 2, "il": 2}
-_Q_HEAD = re.compile(r"\bqu[yi](?:\s+(iv|iii|ii|i|mot|hai|ba|bon|ll|il|h|n)\b|\s*([1-4])\b)|\bq([1-4])\b")
-_Q_MORE = re.compile(r"\s*(?:,|va|hoac|&)\s*(?:qu[yi]\s+)?(iv|iii|ii|i)\b"
-                     r"|\s*(?:,|va|hoac|&)\s*(?:qu[yi]\s*|q)([1-4])\b")
-_HALF_HEAD = re.compile(rf"\b(?:(?:6|sau)\s+thang|nua)(?:\s+(dau|cuoi))?\s+(?:cua\s+)?(?:cac\s+)?{_NAM}\b")
-_ATTACH_SLASH = re.compile(rf"\s*/\s*(?={_YEAR}(?![\w/]))")
-_ATTACH_NAM = re.compile(rf"\s*,?\s*(?:cua\s+)?(?:cac\s+)?{_NAM}\s+(?={_YEAR})")
-_ATTACH_BARE = re.compile(rf"\s+(?={_YEAR}(?![\w/]))")
-_LIST_YEAR = re.compile(rf"({_YEAR})(?:\s*[-–]\s*({_YEAR}))?{_YEAR_END}")
-_LIST_SEP = re.compile(rf"\s*(?:,|;|va|&|hoac)\s*(?:(?:cac\s+)?{_NAM}\s+)?(?={_YEAR})")
-_WORD_DATE = re.compile(rf"\bngay\s+\d{{1,2}}\s+thang\s+\d{{1,2}}\s+{_NAM}\s+{_YEAR}\b")
-_NUM_DATE = re.compile(rf"(?<![\w/.])\d{{1,2}}\s*([/.-])\s*\d{{1,2}}\s*\1\s*{_YEAR}(?![\w/])")
-_RANGE = re.compile(rf"(?<![\w/.])({_YEAR})\s*[-–]\s*({_YEAR}){_YEAR_END}")
-_MONTH_YEAR = re.compile(rf"(?<![\w/.])(\d{{1,2}})\s*/\s*({_YEAR}){_YEAR_END}")
-_BARE_YEAR = re.compile(rf"(?<![\w/])({_YEAR}){_YEAR_END}")
-_DOC_NUMBER_BEFORE = re.compile(r"\bso\s*$")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n")
-
-_Item = tuple[int | None, int | None, int | None]  # year (None = not yet known), quarter, half
-
-
-@dataclass
-class _Mention:
-    start: int
-    end: int
-    kind: str  # "quarter" | "half" | "year" | "range" | "date"
-    items: list[_Item]
-
-
-def _year_list(key: str, pos: int) -> tuple[list[int], int]:
-    """Years from `pos`: "2022", "2021, 2022 và 2023", "2021 - 2023"; ([], pos) when none starts there."""
-    years: list[int] = []
-    m = _LIST_YEAR.match(key, pos)
-    while m:
-        a, b = int(m.group(1)), m.group(2)
-        years.extend(_expand(a, int(b)) if b else [a])
-        pos = m.end()
-        sep = _LIST_SEP.match(key, pos)
-        if not sep:
-            break
-        m = _LIST_YEAR.match(key, sep.end())
-    return years, pos
-
-
-def _expand(a: int, b: int) -> list[int]:
-    return list(range(a, b + 1)) if 0 < b - a <= 10 else [a, b]
-
-
-def _attached_years(key: str, pos: int) -> tuple[list[int], int]:
-    """The year(s) written right after a quarter or half: "/2021", " năm 2021", " các năm 2021, 2022"."""
-    for pat in (_ATTACH_SLASH, _ATTACH_NAM, _ATTACH_BARE):
-        m = pat.match(key, pos)
-        if m:
-            years, end = _year_list(key, m.end())
-            if years:
-                return years, end
-    return [], pos
-
-
-def _scan(key: str) -> list[_Mention]:
-    """Every period phrase in `key`, in order; dates are found too so their years are not read as periods."""
-    found: list[_Mention] = []
-    taken = bytearray(len(key) + 1)
-
-    def free(s: int, e: int) -> bool:
-        return not any(taken[s:e])
-
-    def take(mention: _Mention) -> None:
-        found.append(mention)
-        taken[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
-
-    for m in _Q_HEAD.finditer(key):
-        if not free(m.start(), m.end()):
-            continue
-        word = m.group(1) or m.group(2) or m.group(3)
-        quarters = [_QWORD.get(word) or int(word)]
-        end = m.end()
-        while (more := _Q_MORE.match(key, end)):
-            quarters.append(_QWORD.get(more.group(1) or "") or int(more.group(2)))
-            end = more.end()
-        years, end = _attached_years(key, end)
-        items = [(y, q, None) for y in (years or [None]) for q in quarters]
-        take(_Mention(m.start(), end, "quarter", items))
-    for m in _HALF_HEAD.finditer(key):
-        if not free(m.start(), m.end()):
-            continue
-        which = m.group(1)
-        if which is None and key[m.start():m.start() + 3] == "nua":
-            continue  # "nửa năm" alone says neither half
-        half = 2 if which == "cuoi" else 1
-        end = m.end()
-        gap = re.compile(r"\s+").match(key, end)
-        years, after = _year_list(key, gap.end()) if gap else ([], end)
-        if years:
-            end = after
-        items = [(y, None, half) for y in years] if years else [(None, None, half)]
-        take(_Mention(m.start(), end, "half", items))
-    for pat in (_WORD_DATE, _NUM_DATE):
-        for m in pat.finditer(key):
-            if free(m.start(), m.end()):
-                take(_Mention(m.start(), m.end(), "date", []))
-    for m in _RANGE.finditer(key):
-        if free(m.start(), m.end()) and not _DOC_NUMBER_BEFORE.search(key, 0, m.start()):
-            take(_Mention(m.start(), m.end(), "range",
-                          [(y, None, None) for y in _expand(int(m.group(1)), int(m.group(2)))]))
-    for m in _MONTH_YEAR.finditer(key):
-        if free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 12:
-            take(_Mention(m.start(), m.end(), "year", [(int(m.group(2)), None, None)]))
-    for m in _BARE_YEAR.finditer(key):
-        if free(m.start(), m.end()) and not _DOC_NUMBER_BEFORE.search(key[max(0, m.start() - 8):m.start()]):
-            take(_Mention(m.start(), m.end(), "year", [(int(m.group(1)), None, None)]))
-    found.sort(key=lambda x: x.start)
-    return found
-
-
-def _resolve(key: str, mentions: list[_Mention], default_year: int | None) -> None:
-    """Give a year to "quý I" written without one: the next year named in the same sentence ("quý I; ...
-    quý II năm 2022"), else the previous one, else `default_year`; otherwise the quarter is dropped."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(key)]
-
-    def sentence(pos: int) -> int:
-        return bisect.bisect_right(ends, pos)
-
-    dated = [m for m in mentions if m.kind in ("quarter", "half", "year") and m.items and m.items[0][0]]
-    for m in mentions:
-        if not m.items or m.items[0][0] is not None:
-            continue
-        s = sentence(m.start)
-        after = [d for d in dated if d.start > m.start and sentence(d.start) == s]
-        before = [d for d in dated if d.start < m.start and sentence(d.start) == s]
-        year = after[0].items[0][0] if after else before[-1].items[-1][0] if before else default_year
-        m.items = [(year, q, h) for _, q, h in m.items] if year else []
-
-
-def _periods(mentions: list[_Mention]) -> list[Period]:
-    out: list[Period] = []
-    for m in mentions:
-        for y, q, h in m.items:
-            if y is not None:
-                p = Period(y, q, h)
-                if p not in out:
-                    out.append(p)
-    return out
-
-
-def parse_periods(text: str) -> list[Period]:
-    """Periods named in free text, accents optional, in order of appearance, without duplicates.
-
-    "năm 2022", "quý II/2021", "quý 2 năm 2023", "quy 1 nam 2021", "Q1/2022", "6 tháng đầu năm 2022";
-    "quý I các năm 2021, 2022 và 2023" gives quý I of each year; "quý I; ... quý II năm 2022" gives both
-    quarters of 2022. A bare year counts (1990..2099), but not inside a full date ("ngày 15/8/2007",
-    "ngày 14 tháng 4 năm 2023": a date is a day, not a period the text is about) nor inside a document
-    number ("số 1210/2016/UBTVQH13", "244-KL/TU"). A month and year ("tháng 4/2021") gives its year; a
-    range of years ("2020 - 2025", "2021-2023") gives each year in it (up to ten). A quarter with no year
-    anywhere in its sentence ("quý I") is dropped: a Period always has a year.
-    """
-    if not text:
-        return []
-    key = fold_lower(unicodedata.normalize("NFC", text))
-    mentions = _scan(key)
-    _resolve(key, mentions, None)
-    return _periods(mentions)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -363,10 +134,6 @@ _TERM = re.compile(rf"\bnhiem ky\s+({_YEAR})\s*[-–]\s*({_YEAR})\b")
 _TERM_SUBJECT = re.compile(r"\b(?:giua nhiem ky|nua nhiem ky|so ket|tong ket|toan khoa|ca nhiem ky)\b")
 _CUTOFF = re.compile(
     rf"\bden\s+(?:het\s+)?(?:thang\s+(\d{{1,2}})\s+{_NAM}\s+|thang\s+(\d{{1,2}})\s*/\s*)({_YEAR})\b")
-_REVIEW_CUE = re.compile(r"\b(?:ket qua|tinh hinh|danh gia|kiem diem|so ket|tong ket|da dat|dat duoc)\b")
-_PLAN_CUE = re.compile(r"\b(?:giai phap|phuong huong|chi tieu|ke hoach|muc tieu|chu de|de ra|trong tam|"
-                       r"dinh huong)\b")
-_CLAUSE_BREAK = re.compile(r"[;.:()]|\n\s*\n")
 _HEADING = re.compile(r"^\s*(?:[IVX]{1,4}|\d{1,2})\.\s+\S")
 _SIGNATURE = re.compile(r"^\s*(?:t/m\b|noi nh[a-z]n\b)")
 # Proper nouns to capitalise again once an all-caps title line is lower-cased (1 = capitalise that word).
@@ -634,31 +401,6 @@ def _place(printed: str) -> str:
     return _PLACES.get(fold_lower(printed)) or " ".join(w[:1].upper() + w[1:].lower() for w in printed.split())
 
 
-def _cue(key: str, pos: int) -> str:
-    """"review" / "plan" from the nearest cue word before `pos` in its clause, "" when none."""
-    start = 0
-    for b in _CLAUSE_BREAK.finditer(key, 0, pos):
-        start = b.end()
-    best, kind = -1, ""
-    for pat, name in ((_REVIEW_CUE, "review"), (_PLAN_CUE, "plan")):
-        for m in pat.finditer(key, start, pos):
-            if m.end() > best:
-                best, kind = m.end(), name
-    return kind
-
-
-def _classified(key: str, default_year: int | None) -> tuple[list[Period], list[Period]]:
-    mentions = [m for m in _scan(key) if m.kind in ("quarter", "half", "year")]
-    _resolve(key, mentions, default_year)
-    reviews: list[Period] = []
-    plans: list[Period] = []
-    for m in mentions:
-        kind = _cue(key, m.start)
-        if kind:
-            (reviews if kind == "review" else plans).extend(_periods([m]))
-    return reviews, plans
-
-
 def _review_plan(title_key: str, intro_key: str, lines: list[str], keys: list[str], body_start: int,
                  date_year: int | None) -> tuple[list[Period], list[Period]]:
     """What the document looks back on and what it sets tasks for, read from the words around each period:
@@ -667,7 +409,7 @@ def _review_plan(title_key: str, intro_key: str, lines: list[str], keys: list[st
     reviews: list[Period] = []
     plans: list[Period] = []
     for key in (title_key, intro_key):
-        r, p = _classified(key, date_year)
+        r, p = reviewed_and_planned(key, date_year)
         reviews += r
         plans += p
     if not reviews or not plans:
@@ -679,7 +421,7 @@ def _review_plan(title_key: str, intro_key: str, lines: list[str], keys: list[st
             if _SIGNATURE.match(k):
                 break
             if len(line) <= 200 and _HEADING.match(line):
-                r, p = _classified(k, default)
+                r, p = reviewed_and_planned(k, default)
                 r_h += r
                 p_h += p
         reviews = reviews or r_h

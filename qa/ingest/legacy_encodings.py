@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from qa.normalize import is_syllable
+from qa.text.vietnamese import is_syllable
 
 __all__ = [
     "LegacyText",

@@ -14,7 +14,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from qa.normalize import fold
+from qa.text.vietnamese import fold
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”'‘’…\n/]+|\s-\s")

@@ -10,11 +10,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from qa.lexical import has_accents, tokenize
-from qa.metadata import DocumentMetadata
-from qa.normalize import fold
-from qa.query import Query, conference_number
-from qa.retrieval import Hit, period_match
+from qa.index.lexical import has_accents, tokenize
+from qa.metadata.document import DocumentMetadata
+from qa.text.vietnamese import fold
+from qa.search.query import Query, conference_number
+from qa.search.retrieval import Hit, period_match
 
 MIN_DENSE = 0.85
 """Below this cosine (calibrated for e5-small) the best passage is not clearly about the question..."""

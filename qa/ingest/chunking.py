@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qa.documents import Document
-from qa.normalize import Footnote, NormalizedText
+from qa.ingest.documents import Document
+from qa.ingest.normalize import Footnote, NormalizedText
 
 if TYPE_CHECKING:
     from langchain_text_splitters import RecursiveCharacterTextSplitter

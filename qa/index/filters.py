@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from embeddings.vector_store import Where
-from qa.metadata import DocumentMetadata
-from qa.normalize import fold
+from qa.metadata.document import DocumentMetadata
+from qa.text.vietnamese import fold
 
 
 @dataclass(frozen=True)

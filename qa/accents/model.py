@@ -1,5 +1,5 @@
 """The language model behind accent restoration: syllable tokens, a Kneser-Ney trigram model, its
-training text, and the on-disk cache, so the restorer (`qa.accents`) only has to decode.
+training text, and the on-disk cache, so the restorer (`qa.accents.restorer`) only has to decode.
 
 Two models are mixed: an in-domain one trained on the user's own indexed documents (the most useful
 text: their names, their formulas) and a general one trained on Vietnamese text that installed PyPI
@@ -37,7 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from qa.normalize import _valid_folded, _valid_syllable, canonical_tones, fold, normalize_document
+from qa.ingest.normalize import normalize_document
+
+from qa.text.vietnamese import valid_folded, valid_syllable, canonical_tones, fold
 
 MODEL_VERSION = 1
 """Bump when tokenisation or training changes: cached models of older versions are ignored."""
@@ -147,7 +149,7 @@ def accent_share(text: str) -> float:
         if has_marks(w):
             marked += 1
             total += 1
-        elif not (w.isupper() and len(w) > 1) and _valid_folded(w):
+        elif not (w.isupper() and len(w) > 1) and valid_folded(w):
             total += 1
     return marked / total if total else 0.0
 
@@ -364,7 +366,7 @@ def candidate_forms(*lms: NgramLM, min_share: float = MIN_SHARE) -> dict[str, tu
             counts[w] += c
     by_key: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for w, c in counts.items():
-        if w.startswith("<") or not w.isalpha() or not _valid_syllable(w):
+        if w.startswith("<") or not w.isalpha() or not valid_syllable(w):
             continue
         by_key[fold(w)].append((c, w))
     forms = {}

@@ -2,7 +2,7 @@
 for scanned images and the scanned pages of a PDF.
 
 Tesseract runs as a subprocess (no Python binding needed). Its output is what 002 and 004 look like: hard
-line wraps, misread diacritics; `qa.normalize` repairs it like any other OCR'd text.
+line wraps, misread diacritics; `qa.ingest.normalize` repairs it like any other OCR'd text.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from qa.formats import Extracted, ExtractError
-from qa.locations import join_units
+from qa.ingest.formats import Extracted, ExtractError
+from qa.ingest.locations import join_units
 
 LANGUAGE = "vie"
 PAGE_SEPARATOR = "\n\f\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.locations import TextLocations
+from qa.ingest.locations import TextLocations
 
 PDF_SUFFIXES = (".pdf",)
 DOCX_SUFFIXES = (".docx",)
@@ -42,7 +42,7 @@ def extract(path: Path, suffix: str | None = None, *, cache_dir: Path | None = N
     suffix = (suffix or Path(path).suffix).lower()
     if cache_dir is None:
         return _extract(Path(path), suffix)
-    from qa.formats.cache import ExtractionCache, file_key
+    from qa.ingest.formats.cache import ExtractionCache, file_key
     cache = ExtractionCache(cache_dir)
     try:
         key = file_key(Path(path), suffix)
@@ -63,13 +63,13 @@ def extract(path: Path, suffix: str | None = None, *, cache_dir: Path | None = N
 def _extract(path: Path, suffix: str) -> Extracted:
     try:
         if suffix in PDF_SUFFIXES:
-            from qa.formats.pdf import extract_pdf
+            from qa.ingest.formats.pdf import extract_pdf
             return extract_pdf(Path(path))
         if suffix in DOCX_SUFFIXES:
-            from qa.formats.docx import extract_docx
+            from qa.ingest.formats.docx import extract_docx
             return extract_docx(Path(path))
         if suffix in IMAGE_SUFFIXES:
-            from qa.formats.ocr import extract_image
+            from qa.ingest.formats.ocr import extract_image
             return extract_image(Path(path))
     except ExtractError:
         raise

@@ -1,7 +1,7 @@
 """Load documents from files, keeping the text exactly as read so citations can point into it.
 
 Plain text (.txt, .md) is read as UTF-8, or converted from a legacy Vietnamese encoding (TCVN3, VNI,
-Windows-1258) or UTF-16; PDF, DOCX and scanned images go through `qa.formats`, and their extracted text is
+Windows-1258) or UTF-16; PDF, DOCX and scanned images go through `qa.ingest.formats`, and their extracted text is
 the document's raw text (what the index keeps and spans point into), with where each page or paragraph
 begins. A bad file (empty, binary, unreadable, damaged, password-protected, too large, unsupported) is
 reported by name with a reason and skipped; the other files still load.
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from qa.formats import FORMAT_SUFFIXES, ExtractError, extract
-from qa.legacy_encodings import decode_legacy
-from qa.locations import TextLocations
-from qa.metadata import DocumentMetadata, extract_metadata
-from qa.normalize import NormalizedText, normalize_document
+from qa.ingest.formats import FORMAT_SUFFIXES, ExtractError, extract
+from qa.ingest.legacy_encodings import decode_legacy
+from qa.ingest.locations import TextLocations
+from qa.metadata.document import DocumentMetadata, extract_metadata
+from qa.ingest.normalize import NormalizedText, normalize_document
 
 TEXT_SUFFIXES = (".txt", ".md")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + FORMAT_SUFFIXES

@@ -10,12 +10,13 @@ from enum import Enum
 import numpy as np
 
 from embeddings.models import Embedder
-from qa.chunking import Chunk
-from qa.filters import Filters
-from qa.index import Index
-from qa.metadata import DocumentMetadata, Period, parse_periods
-from qa.normalize import fold
-from qa.query import Query
+from qa.ingest.chunking import Chunk
+from qa.index.filters import Filters
+from qa.index.generations import Index
+from qa.metadata.document import DocumentMetadata
+from qa.metadata.periods import Period, parse_periods
+from qa.text.vietnamese import fold
+from qa.search.query import Query
 
 
 class Fusion(str, Enum):
