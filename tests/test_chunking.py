@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from qa.ingest.chunking import MAX_WITH_NOTES, chunk_document, heading_level
+from qa.ingest.chunking import MAX_WITH_NOTES, chunk_document
+from qa.text.headings import heading_level
 from qa.ingest.normalize import normalize_fragment
 from qa.text.vietnamese import fold
 
@@ -99,16 +100,3 @@ def test_a_subsection_keeps_its_numbered_parent_in_the_section_path(chunks):
 def test_the_annex_target_is_cited_under_its_annex_section(chunks):
     (c,) = [c for c in chunks["001"] if "(18). Hoàn thành 100% chỉ tiêu giao quân năm 2022." in c.text]
     assert c.section.startswith("CHỈ TIÊU KẾ HOẠCH NĂM 2022")
-
-
-@pytest.mark.parametrize("line,level", [
-    ("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2021", 1),
-    ("3.6. Củng cố quốc phòng - an ninh; giữ vững an ninh chính trị, trật tự, an toàn xã hội", 3),
-    ("2. Một số nhiệm vụ trọng tâm quý II năm 2022", 2),
-    ("CHỈ TIÊU KẾ HOẠCH NĂM 2022", 0),
-    ("1. Công tác xây dựng Đảng đạt kết quả tích cực. Hoạt động của Mặt trận được tăng cường.", None),
-    ("(18). Hoàn thành 100% chỉ tiêu giao quân năm 2022.", None),
-    ("- Tiếp tục đổi mới mạnh mẽ phương thức lãnh đạo", None),
-])
-def test_heading_levels(line, level):
-    assert heading_level(line) == level

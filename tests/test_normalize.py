@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.ingest.normalize import Footnote, NormalizedText, normalize_document, normalize_fragment
+from qa.ingest.normalize import normalize_document, normalize_fragment
+from qa.ingest.offsets import Footnote, NormalizedText
 from qa.text.vietnamese import canonical_tones, fold
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

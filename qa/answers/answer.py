@@ -6,19 +6,20 @@ No generative model ships offline, so the answer is made only of the documents' 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.search.query import Query
 from qa.search.retrieval import Hit
-from qa.ingest.chunking import heading_level
 from qa.index.lexical import tokenize
+from qa.text.headings import heading_level
+from qa.text.sentences import clause_spans, sentence_spans
 from qa.text.vietnamese import fold
 
 MAX_ANSWER_CHARS = 450
 MAX_SENTENCES = 3
-_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|$)")
+LONG_SENTENCE = 240
+"""A sentence longer than this answers with its semicolon clauses ("...; 35 xã nông thôn mới kiểu mẫu; ...")."""
 
 
 @dataclass
@@ -75,6 +76,14 @@ def _idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+def _answer_units(text: str) -> list[tuple[int, int]]:
+    """Sentences, and the clauses of a long one: the pieces an answer is made of."""
+    units: list[tuple[int, int]] = []
+    for a, b in sentence_spans(text):
+        units += clause_spans(text, a, b) if b - a > LONG_SENTENCE else [(a, b)]
+    return units
+
+
 def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], int],
                    n_passages: int) -> list[tuple[str, int, str]]:
     """(sentence, passage number, restored reading or "") triples that cover the question's words best,
@@ -97,10 +106,10 @@ def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], in
 
         section = q_tokens.intersection(tokenize(fold(p.hit.chunk.section).lower())) - title
         section_score = 0.5 * weight(section)
-        for order, m in enumerate(_SENTENCE.finditer(text)):
-            sent = m.group().strip(" -+•\n")
+        for order, (a, b) in enumerate(_answer_units(text)):
+            sent = text[a:b].strip(" -+•\n")
             # the restored reading has the text's length: the same cut is the same sentence
-            reading = p.hit.chunk.restored[m.start():m.end()].strip(" -+•\n")
+            reading = p.hit.chunk.restored[a:b].strip(" -+•\n")
             if len(sent) < 20 or heading_level(sent) is not None:
                 continue
             overlap = q_tokens.intersection(tokenize(fold(sent).lower()))

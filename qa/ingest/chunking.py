@@ -9,13 +9,13 @@ offset map; footnotes referenced inside it are attached with their own spans.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qa.ingest.documents import Document
-from qa.ingest.normalize import Footnote, NormalizedText
+from qa.ingest.offsets import Footnote, NormalizedText
+from qa.text.headings import ARTICLE, LABEL, LIST_MARKERS, article_with_body, heading_level
 
 if TYPE_CHECKING:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -27,19 +27,6 @@ MAX_WITH_NOTES = 1400
 MIN_CHARS = 250
 """A section shorter than this is merged with the next sibling section rather than cited alone."""
 LABEL_CHARS = 90
-LABEL_LEVEL = 5
-"""Level of an unnumbered label line that titles the list after it."""
-_LIST_MARKERS = ("-", "+", "•", "*", "(")
-
-_HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(r"^(?:PHẦN\s+)?[IVXL]{1,5}\.\s+\S")),
-    (4, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),
-    (3, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
-    (2, re.compile(r"^\d{1,2}\.\s+\S")),
-)
-_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
-
-
 @functools.cache
 def _splitter() -> "RecursiveCharacterTextSplitter":
     """langchain's splitter, imported when a paragraph is too long (importing langchain costs ~0.3 s of a
@@ -114,33 +101,14 @@ class Paragraph:
     end: int
     text: str
     level: int | None
-    """Heading level (0 = all-caps title, 1 = roman, 2 = "1.", 3 = "2.1.", 4 = "2.1.1.", 5 = label line),
+    """Heading level (qa.text.headings: caps title, Phần ... Điều, "I.", "1.", "2.1.", "2.1.1.", label line),
     None for body text."""
-
-
-def heading_level(line: str) -> int | None:
-    """The heading level of a paragraph, or None when it is body text.
-
-    A numbered line is a heading only when it is short and holds no full sentence; a long numbered
-    paragraph ("1. Công tác xây dựng Đảng ... đạt kết quả tích cực. Hoạt động ...") is body text.
-    """
-    if len(line) > 220 or line.startswith(_LIST_MARKERS):
-        return None
-    for level, pattern in _HEADING_PATTERNS:
-        if pattern.match(line):
-            rest = line.split(" ", 1)[1] if " " in line else ""
-            body = rest.rstrip(" .:")
-            return None if _SENTENCE_END.search(body) else level
-    letters = [c for c in line if c.isalpha()]
-    if len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.85 and len(line) <= 160:
-        return 0
-    return None
 
 
 def _is_label(line: str, following: str) -> bool:
     """A short unpunctuated line that introduces a list ("Nguyên nhân chủ quan" / "- ...") titles it."""
     return (len(line) <= LABEL_CHARS and line[:1].isupper() and not line.rstrip().endswith((".", ";", ":", ",", "!", "?"))
-            and not line.startswith(_LIST_MARKERS) and following.startswith(_LIST_MARKERS))
+            and not line.startswith(LIST_MARKERS) and following.startswith(LIST_MARKERS))
 
 
 def paragraphs(norm: NormalizedText) -> Iterator[Paragraph]:
@@ -150,7 +118,7 @@ def paragraphs(norm: NormalizedText) -> Iterator[Paragraph]:
         if line.strip():
             level = heading_level(line)
             if level is None and i + 1 < len(lines) and _is_label(line, lines[i + 1]):
-                level = LABEL_LEVEL
+                level = LABEL
             yield Paragraph(pos, pos + len(line), line, level)
         pos += len(line) + 1
 
@@ -177,6 +145,8 @@ def _split_long(p: Paragraph) -> list[tuple[int, int]]:
 class _Section:
     path: list[str]
     units: list[tuple[int, int]] = field(default_factory=list)
+    article: bool = False
+    """Opened by an article heading ("Điều 6."): never merged with the section before it."""
 
     @property
     def length(self) -> int:
@@ -184,11 +154,17 @@ class _Section:
 
 
 def _sections(norm: NormalizedText) -> list[_Section]:
-    """Body ranges grouped by section; a heading's own line opens its section's first unit."""
+    """Body ranges grouped by section; a heading's own line opens its section's first unit.
+
+    An article whose heading line carries its whole text ("Điều 5. Nguyên tắc ... 1. ...") is a heading
+    (it opens the article's section) and body text at once."""
     stack: list[tuple[int, str]] = []
     sections: list[_Section] = []
     pending: list[Paragraph] = []  # headings not yet followed by body text
+    opens_article = False
     for p in paragraphs(norm):
+        if p.level is not None and p.level > ARTICLE and any(level == ARTICLE for level, _ in stack):
+            p = Paragraph(p.start, p.end, p.text, None)  # khoản "1." and điểm "a)" are an article's body
         if p.level is not None:
             if not pending or pending[-1].level is None:
                 pending = []
@@ -196,10 +172,14 @@ def _sections(norm: NormalizedText) -> list[_Section]:
             while stack and stack[-1][0] >= p.level:
                 stack.pop()
             stack.append((p.level, _label(p.text)))
-            continue
+            opens_article = opens_article or p.level == ARTICLE
+            if not (p.level == ARTICLE and article_with_body(p.text)):
+                continue
+            pending.pop()
         path = [label for _, label in stack]
-        if not sections or sections[-1].path != path or pending:
-            sections.append(_Section(path))
+        if not sections or sections[-1].path != path or pending or opens_article:
+            sections.append(_Section(path, article=opens_article))
+            opens_article = False
         pieces = _split_long(p) if p.end - p.start > MAX_CHARS else [(p.start, p.end)]
         if pending:
             first_start = pending[0].start
@@ -232,15 +212,17 @@ def chunk_document(doc: Document) -> list[Chunk]:
     by_label = {f.label: f for f in norm.footnotes}
     sections = _sections(norm)
     merged: list[_Section] = []
-    for sec in sections:  # a tiny section joins the previous one under their common path
-        if merged and (merged[-1].length < MIN_CHARS or sec.length < MIN_CHARS // 2) \
+    # a tiny section joins the previous one under their common path, but nothing joins an article from outside
+    for sec in sections:
+        inside = not merged or not merged[-1].article or sec.path[:len(merged[-1].path)] == merged[-1].path
+        if merged and inside and not sec.article and (merged[-1].length < MIN_CHARS or sec.length < MIN_CHARS // 2) \
                 and merged[-1].length + sec.length <= MAX_CHARS:
             common = []
             for a, b in zip(merged[-1].path, sec.path):
                 if a != b:
                     break
                 common.append(a)
-            merged[-1] = _Section(common, merged[-1].units + sec.units)
+            merged[-1] = _Section(common, merged[-1].units + sec.units, merged[-1].article)
         else:
             merged.append(sec)
     def notes_in(a: int, b: int) -> list[Footnote]:

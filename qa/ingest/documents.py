@@ -19,7 +19,8 @@ from qa.ingest.formats import FORMAT_SUFFIXES, ExtractError, extract
 from qa.ingest.legacy_encodings import decode_legacy
 from qa.ingest.locations import TextLocations
 from qa.metadata.document import DocumentMetadata, extract_metadata
-from qa.ingest.normalize import NormalizedText, normalize_document
+from qa.ingest.normalize import normalize_document
+from qa.ingest.offsets import NormalizedText
 
 TEXT_SUFFIXES = (".txt", ".md")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + FORMAT_SUFFIXES
