@@ -39,6 +39,7 @@ from typing import NamedTuple
 
 from qa.ingest.normalize import normalize_document
 
+from qa.text.numbers import is_roman
 from qa.text.vietnamese import valid_folded, valid_syllable, canonical_tones, fold
 
 MODEL_VERSION = 1
@@ -54,7 +55,6 @@ _CHUNK = re.compile(r"\S+")
 _EDGE_PUNCT = "\"'“”‘’()[]{}.,;:!?…*•+–—-<>«»"
 _BREAKS = frozenset(".,;:!?()[]{}\"“”…–—")
 _NUMBER = re.compile(r"[\d.,/%]*\d[\d.,/%]*")
-_ROMAN = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})", re.IGNORECASE)
 
 
 class Token(NamedTuple):
@@ -97,11 +97,6 @@ def tokenize(text: str) -> list[Token]:
         if any(c in _BREAKS for c in chunk[b:]):
             segment += 1
     return tokens
-
-
-def is_roman(word: str) -> bool:
-    """Whether a word can be a roman numeral up to 39 (khóa XVI, quý II); "vi" and "xi" can too."""
-    return bool(word) and bool(_ROMAN.fullmatch(word))
 
 
 def lm_token(surface: str, kind: str) -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from qa.accents.model import (BOS, EOS, GENERAL_SOURCES, ROMAN, AccentModel, TextSource, Token, accent_share,
-                             has_marks, is_roman, lm_token, load_or_build, tokenize)
+                             has_marks, lm_token, load_or_build, tokenize)
+from qa.text.numbers import is_roman
 from qa.text.vietnamese import fold
 
 if TYPE_CHECKING:

@@ -14,6 +14,8 @@ from datetime import date as _Date
 from functools import lru_cache
 from qa.ingest.locations import TextLocations
 from qa.metadata.periods import NAM as _NAM, YEAR as _YEAR, Period, reviewed_and_planned
+from qa.text.headings import NUMBER, ROMAN, heading_level
+from qa.text.numbers import is_roman
 from qa.text.vietnamese import fold_lower
 
 __all__ = ["DocumentMetadata", "extract_metadata"]
@@ -134,7 +136,6 @@ _TERM = re.compile(rf"\bnhiem ky\s+({_YEAR})\s*[-–]\s*({_YEAR})\b")
 _TERM_SUBJECT = re.compile(r"\b(?:giua nhiem ky|nua nhiem ky|so ket|tong ket|toan khoa|ca nhiem ky)\b")
 _CUTOFF = re.compile(
     rf"\bden\s+(?:het\s+)?(?:thang\s+(\d{{1,2}})\s+{_NAM}\s+|thang\s+(\d{{1,2}})\s*/\s*)({_YEAR})\b")
-_HEADING = re.compile(r"^\s*(?:[IVX]{1,4}|\d{1,2})\.\s+\S")
 _SIGNATURE = re.compile(r"^\s*(?:t/m\b|noi nh[a-z]n\b)")
 # Proper nouns to capitalise again once an all-caps title line is lower-cased (1 = capitalise that word).
 _PROPER = [(re.compile(rf"\b{re.escape(fold_lower(p))}\b"), [w[0].isupper() for w in p.split()]) for p in (
@@ -142,7 +143,6 @@ _PROPER = [(re.compile(rf"\b{re.escape(fold_lower(p))}\b"), [w[0].isupper() for 
     "Thường trực", "Đại hội", "Trung ương", "Bộ Chính trị", "Ban Bí thư", "Quốc hội", "Chính phủ",
     "Hội đồng nhân dân", "Ủy ban nhân dân", "Mặt trận Tổ quốc", "Nhân dân", "xây dựng Đảng", "của Đảng",
     "Đảng Cộng sản Việt Nam", *_PLACES.values())]
-_VALID_ROMAN = re.compile(r"l?x{0,3}(?:ix|iv|v?i{0,3})")
 _ROMAN_AFTER = re.compile(r"\b(?:khoa|qu[yi]|dai hoi|phan|tap|lan thu)\s+([ivxl]+)\b")
 
 
@@ -343,7 +343,7 @@ def _conference(key: str) -> str:
         return ""
     if khoa:  # "khoa X VI" (OCR) is XVI, but "khóa XVI v ề" is XVI followed by a split "về"
         joined = khoa.replace(" ", "")
-        khoa = joined if _VALID_ROMAN.fullmatch(joined) else khoa.split()[0]
+        khoa = joined if is_roman(joined) else khoa.split()[0]
     return f"Hội nghị lần thứ {number}" + (f", khóa {khoa.upper()}" if khoa else "")
 
 
@@ -420,7 +420,7 @@ def _review_plan(title_key: str, intro_key: str, lines: list[str], keys: list[st
         for line, k in zip(lines[body_start:], keys[body_start:]):
             if _SIGNATURE.match(k):
                 break
-            if len(line) <= 200 and _HEADING.match(line):
+            if heading_level(line) in (ROMAN, NUMBER):
                 r, p = reviewed_and_planned(k, default)
                 r_h += r
                 p_h += p

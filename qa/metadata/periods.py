@@ -11,11 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from qa.text.numbers import to_roman
 from qa.text.vietnamese import fold_lower
 
 __all__ = ["NAM", "PLAN_CUES", "REVIEW_CUES", "SECTION_PLAN_CUES", "SECTION_REVIEW_CUES", "YEAR", "Period", "parse_periods", "reviewed_and_planned"]
 
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ class Period:
     @property
     def label(self) -> str:
         if self.quarter is not None:
-            return f"quý {_ROMAN[self.quarter]}/{self.year}"
+            return f"quý {to_roman(self.quarter)}/{self.year}"
         if self.half is not None:
             return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
         return f"năm {self.year}"

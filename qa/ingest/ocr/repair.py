@@ -10,6 +10,7 @@ from pathlib import Path
 
 from qa.ingest.characters import MARK_OCR, tones
 from qa.ingest.offsets import Mapped
+from qa.text.numbers import is_roman
 from qa.text.vietnamese import canonical_tones, fold, valid_folded, valid_syllable
 
 
@@ -62,7 +63,6 @@ _SPLIT_RE = re.compile(
 # A word with two tone marks (hộí, VỚÍ): keep the first.
 _TONES_CLASS = "\u0300\u0301\u0303\u0309\u0323"
 
-_ROMAN_RE = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
 _QUARTER_KEY = r"(?:[Qq]u[ýy]|QU[ÝY]|[Kk]h[óo]a|KH[ÓO]A|[Pp]h[ầa]n|PH[ẦA]N)"
 _ROMAN_MISREAD = {
     "H": "II",
@@ -195,7 +195,7 @@ def _fix_quarter(x: re.Match) -> str:
 
 def _fix_roman_split(x: re.Match) -> str | None:
     joined = x.group(2) + x.group(3)
-    return x.group(1) + joined if _ROMAN_RE.match(joined) else None
+    return x.group(1) + joined if is_roman(joined) else None
 
 
 def _fix_roman_digit(x: re.Match) -> str | None:
@@ -203,7 +203,7 @@ def _fix_roman_digit(x: re.Match) -> str | None:
     if sum(c in "IVX" for c in token) < 2:
         return None
     fixed = token.replace("1", "I").replace("l", "I")
-    return fixed if _ROMAN_RE.match(fixed) else None
+    return fixed if is_roman(fixed) else None
 
 
 def _is_code_context(text: str, a: int, b: int) -> bool:
