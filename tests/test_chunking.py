@@ -8,6 +8,7 @@ import pytest
 from qa.ingest.chunking import MAX_WITH_NOTES, chunk_document
 from qa.text.headings import heading_level
 from qa.ingest.normalize import normalize_fragment
+from qa.ingest.ocr.repair import looks_like_ocr
 from qa.text.vietnamese import fold
 
 SEED_IDS = ["000", "001", "002", "003", "004"]
@@ -25,15 +26,16 @@ def chunks(seed_documents):
 @pytest.mark.parametrize("seed", SEED_IDS)
 def test_spans_lie_inside_the_raw_text_and_give_back_the_chunk(seed, seed_documents, chunks):
     raw = seed_documents[seed].raw
+    ocr = looks_like_ocr(raw)
     for c in chunks[seed]:
         assert c.spans, c.chunk_id
         for s, e in c.spans:
             assert 0 <= s < e <= len(raw), (c.chunk_id, s, e)
         body_spans = c.spans[: len(c.spans) - sum(len(f.spans) for f in c.footnotes)]
-        from_raw = "".join(normalize_fragment(raw[s:e]) for s, e in body_spans)
+        from_raw = "".join(normalize_fragment(raw[s:e], ocr=ocr) for s, e in body_spans)
         assert _alnum(from_raw) == _alnum(c.text), c.chunk_id
         for f in c.footnotes:
-            assert _alnum("".join(normalize_fragment(raw[s:e]) for s, e in f.spans)) == _alnum(f.text)
+            assert _alnum("".join(normalize_fragment(raw[s:e], ocr=ocr) for s, e in f.spans)) == _alnum(f.text)
 
 
 @pytest.mark.parametrize("seed", SEED_IDS)

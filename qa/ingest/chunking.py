@@ -9,6 +9,7 @@ offset map; footnotes referenced inside it are attached with their own spans.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING
 from qa.ingest.documents import Document
 from qa.ingest.offsets import Footnote, NormalizedText
 from qa.text.headings import ARTICLE, LABEL, LIST_MARKERS, article_with_body, heading_level
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -134,7 +137,8 @@ def _split_long(p: Paragraph) -> list[tuple[int, int]]:
     cursor = 0
     for piece in _splitter().split_text(p.text):
         at = p.text.find(piece, cursor)
-        if at < 0:  # the splitter never rewrites text; keep going defensively from the cursor
+        if at < 0:  # the splitter never rewrites text; if it ever does, that piece is left to its neighbours
+            logger.warning("splitter piece not found in its paragraph at %d: %.40r", p.start, piece)
             continue
         ranges.append((p.start + at, p.start + at + len(piece)))
         cursor = at + len(piece)

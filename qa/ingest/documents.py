@@ -55,7 +55,8 @@ class Document:
 
     @cached_property
     def normalized(self) -> NormalizedText:
-        return normalize_document(self.raw)
+        """The clean text; OCR repair in full when our own OCR read it, else only if the text shows OCR damage."""
+        return normalize_document(self.raw, ocr=True if "ocr" in self.extraction else None)
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,16 @@ The entry points only; the work is done in layers, each small and pure:
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from array import array
 
 from qa.ingest.characters import MARK_OCR, MARK_RE, MARK_SUP, collapse_spaces, eth, markup, nfc, tones
 from qa.ingest.layout import Line, raw_lines, structure
-from qa.ingest.ocr.repair import HEADING_COMMA_RE, ocr_evidence, repair_ocr
+from qa.ingest.ocr.repair import HEADING_COMMA_RE, looks_like_ocr, ocr_evidence, repair_ocr
 from qa.ingest.offsets import Footnote, Mapped, NormalizedText, trim_range
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["Footnote", "NormalizedText", "normalize_document", "normalize_fragment"]
 
@@ -89,10 +92,16 @@ def _take_markers(m: Mapped) -> tuple[Mapped, list[tuple[int, int, bool]]]:
 # --------------------------------------------------------------------------------------------------
 
 
-def normalize_document(raw: str) -> NormalizedText:
-    """Normalise a whole document: structure (paragraphs, footnotes, cuts) and character rules."""
+def normalize_document(raw: str, *, ocr: bool | None = None) -> NormalizedText:
+    """Normalise a whole document: structure (paragraphs, footnotes, cuts) and character rules.
+
+    OCR repair beyond impossible spellings runs only on OCR output: `ocr` when the caller knows how the
+    text was obtained (our own Tesseract run), else strong evidence in the text (`looks_like_ocr`)."""
     st = structure(raw)
-    ocr = st.layout.wrapped or ocr_evidence(raw) >= 2
+    if ocr is None:
+        ocr = looks_like_ocr(raw)
+        if ocr:
+            logger.info("text shows OCR damage (%d impossible words): OCR repair on", ocr_evidence(raw))
     parts: list[Mapped] = []
     refs: list[tuple[int, str]] = []
     pending_refs: list[list[tuple[int, int, bool]]] = []
@@ -132,13 +141,14 @@ def normalize_document(raw: str) -> NormalizedText:
     )
 
 
-def normalize_fragment(text: str) -> str:
+def normalize_fragment(text: str, *, ocr: bool | None = None) -> str:
     """Apply the character rules (NFC, tone marks, Đ, markdown, OCR repair, whitespace) to a short
     string such as a question or a raw slice; no paragraph or footnote work, all whitespace becomes
-    single spaces. The word-pair lexicon only runs when the string itself shows OCR damage."""
+    single spaces. OCR repair runs in full when `ocr` says the string is OCR output (a slice of an OCR
+    document) or, left None, when the string itself shows OCR damage."""
     m = Mapped(text, list(range(len(text))), list(range(1, len(text) + 1)))
     lines = [markup(m.slice(s, e), keep_refs=False).strip() for s, e in raw_lines(text)]
     joined = Mapped.join(lines, [" "] * len(lines))
     joined = joined.sub(HEADING_COMMA_RE, lambda x: f"{x.group(1)}.{x.group(2)}.")
-    out, _ = _take_markers(_clean(joined, ocr=ocr_evidence(text) >= 1))
+    out, _ = _take_markers(_clean(joined, ocr=ocr_evidence(text) >= 1 if ocr is None else ocr))
     return out.text
