@@ -1,9 +1,10 @@
 """The app in a real browser: `vanban serve` on the seed documents, driven by Playwright on Debian's Chromium.
 
 The server runs in a subprocess with its own data directory (index built once per session); each test opens
-a fresh browser context. Screenshots of the Ask and Documents views go to docs/screenshots/.
+a fresh browser context. Screenshots of the views go to build/screenshots/ (git-ignored), so a test run never
+changes a tracked file; `make screenshots` runs these tests and copies them to docs/screenshots/ on purpose.
 
-The first tests need no browser: the upload helpers and the HTML rendering the app relies on.
+The first tests need no browser: the upload helpers the app relies on (its HTML: tests/test_render.py).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import pytest
 from qa.errors import VanbanError
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                  "--no-first-run", "--disable-component-update", "--disable-sync"]
