@@ -46,3 +46,12 @@ bench: install
 eval: install
 	$(BIN)/vanban index seeds/
 	$(BIN)/vanban eval --gold ../shared/eval/dev.jsonl
+
+# The README's screenshots, on purpose: the browser tests write them to build/screenshots/ (git-ignored), and
+# only this target copies them over the tracked ones in docs/screenshots/.
+.PHONY: screenshots
+screenshots: install-test browser
+	rm -rf build/screenshots
+	$(BIN)/python -m pytest -q -m browser tests/test_app_browser.py
+	mkdir -p docs/screenshots
+	cp build/screenshots/*.png docs/screenshots/

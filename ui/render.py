@@ -1,24 +1,30 @@
-"""qa's data classes as the app shows them: HTML fragments, Markdown for export, table rows.
+"""Answers, passages and comparisons as the app shows them: HTML fragments, and Markdown for export.
 
-Everything that came from a document or a user goes through `escape_html` (or `mark_html`, which escapes)
-before it is put into HTML; the only markup here is this module's own.
+qa's results are first turned into JSON-safe records (`answer_record`, `comparison_record`) because Gradio
+keeps them in a gr.State between events (a card's "Xem trong văn bản" comes later than the answer); the
+HTML and the Markdown are made from those records. Everything that came from a document or a user goes
+through ui/markup.py (`escape_html`, or `mark_html` / `highlight_html`, which escape) before it is put into
+HTML; the only markup here is this module's own.
 """
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from qa.accents.restorer import RESTORED_LABEL
 from qa.answers.answer import Answer, Passage
-from qa.answers.highlight import escape_html, mark_html, match_ranges
-from qa.index.generations import IndexedDocument
+from ui.markup import escape_html, highlight_html, mark_html
+
+if TYPE_CHECKING:
+    from qa.answers.compare import Comparison
+
+logger = logging.getLogger(__name__)
 
 NOT_AN_ANSWER = "Đoạn gần nhất — không phải câu trả lời"
 _MARKER = re.compile(r"\[(\d{1,2})\](?=\s|$)")
 """A citation marker as `compose` writes it: "[n]" after a sentence, then a space or the end."""
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-TABLE_HEADERS = ["Tệp", "Tiêu đề", "Loại", "Số hiệu", "Ngày", "Kỳ", "Số đoạn"]
 
 
 def vi_number(x: float, digits: int) -> str:
@@ -33,6 +39,8 @@ def vi_date(iso: str) -> str:
 
 
 def period_label(p: Passage) -> str:
+    """The passage's period as the cards show it ("quý II/2022", "năm 2021"): the document's own label when
+    its metadata has one, else made from the passage's JSON (a passage whose metadata was not loaded)."""
     meta = p.hit.meta
     if meta is not None and meta.period is not None:
         return meta.period.label
@@ -51,6 +59,8 @@ def passage_record(p: Passage) -> dict:
 
 
 def answer_record(answer: Answer) -> dict:
+    """What the app keeps of an Answer between events (JSON-safe): the text, the question as restored, the
+    passages as `passage_record`s and, for a comparison question, its `comparison_record`."""
     query = getattr(answer, "query", None)
     return {"question": answer.question, "abstained": answer.abstained, "text": answer.text,
             "reason": answer.reason, "restored": getattr(query, "restored", "") or "",
@@ -67,6 +77,8 @@ def cited_numbers(text: str, count: int) -> list[int]:
 
 
 def _answer_text_html(text: str, count: int) -> str:
+    """The answer's text, escaped, with each valid [n] a button that takes the reader to card n (a marker
+    beyond the passages stays plain text)."""
     parts: list[str] = []
     at = 0
     for m in _MARKER.finditer(text):
@@ -74,14 +86,14 @@ def _answer_text_html(text: str, count: int) -> str:
         if not 1 <= n <= count:
             continue
         parts.append(escape_html(text[at:m.start()]))
-        parts.append(f'<button type="button" class="vb-cite" data-n="{n}" '
-                     f'title="Xem đoạn trích dẫn [{n}]">[{n}]</button>')
+        parts.append(_cite(n, None))
         at = m.end()
     parts.append(escape_html(text[at:]))
     return "".join(parts)
 
 
 def _meta_line(rec: dict) -> str:
+    """Number, date, period, page, paragraph and file of a passage's document: how staff cite a document."""
     items = []
     if rec["number"]:
         items.append(f"Số <b>{escape_html(rec['number'])}</b>")
@@ -131,13 +143,13 @@ def passage_card(rec: dict, question: str, *, closest: bool = False) -> str:
 def _passage_html(rec: dict, question: str) -> str:
     """The passage with the question's words marked; for a document that lost its accents, the
     machine-restored reading, and the text as read (what the spans cite) one click away."""
-    raw = f'<blockquote class="vb-passage">{mark_html(rec["text"], match_ranges(rec["text"], question))}</blockquote>'
+    raw = f'<blockquote class="vb-passage">{highlight_html(rec["text"], question)}</blockquote>'
     restored = rec.get("restored_text")
     if not restored:
         return raw
-    return (f'<blockquote class="vb-passage vb-restored">{mark_html(restored, match_ranges(restored, question))}'
-            f"</blockquote>"
-            f'<details class="vb-raw"><summary>Nguyên văn trong tệp (không dấu) / raw text</summary>{raw}</details>')
+    return (f'<blockquote class="vb-passage vb-restored">{highlight_html(restored, question)}</blockquote>'
+            '<details class="vb-raw"><summary>Nguyên văn trong tệp (không dấu) / raw text</summary>'
+            f"{raw}</details>")
 
 
 def answer_html(record: dict) -> str:
@@ -171,7 +183,8 @@ def _answer_body_html(record: dict, count: int) -> str:
     restored = record.get("restored_answer") or ""
     if not restored:
         return (f'<p class="vb-answer-text">{_answer_text_html(record["text"], count)}</p>'
-                '<p class="vb-answer-note">Câu trả lời trích nguyên văn từ văn bản; bấm [n] để xem nguồn.</p>')
+                '<p class="vb-answer-note">Câu trả lời trích nguyên văn từ văn bản; '
+                "bấm [n] để xem nguồn.</p>")
     return (f'<p class="vb-answer-text">{_answer_text_html(restored, count)}</p>'
             f'<p class="vb-answer-note"><span class="vb-restored-label">{escape_html(RESTORED_LABEL)}</span> '
             "Câu trả lời trích từ văn bản; bấm [n] để xem nguồn.</p>"
@@ -195,19 +208,6 @@ def message_html(text: str, *, kind: str = "error") -> str:
     label = {"error": "Chưa hỏi được", "info": ""}.get(kind, "")
     head = f'<div class="vb-answer-label">{label}</div>' if label else ""
     return f'<section class="vb-message vb-{kind}" role="alert">{head}<p>{escape_html(text)}</p></section>'
-
-
-def welcome_html(documents: int, chunks: int) -> str:
-    return (
-        '<section class="vb-welcome">'
-        "<p><b>Đặt câu hỏi về nội dung các văn bản</b> — nghị quyết, kết luận, báo cáo của Thành ủy và các "
-        "quận ủy Hải Phòng. Có thể gõ có dấu hoặc không dấu.</p>"
-        "<p>Câu trả lời được trích <b>nguyên văn</b> từ văn bản, kèm số hiệu, ngày, mục và vị trí chính xác; "
-        "bấm <b>Xem trong văn bản</b> để đọc đoạn trích trong toàn văn. Khi văn bản không có câu trả lời, "
-        "hệ thống nói rõ điều đó.</p>"
-        f'<p class="vb-subtle">Đang tra cứu {documents} văn bản ({chunks} đoạn).</p>'
-        "</section>"
-    )
 
 
 def source_html(rec: dict, raw: str) -> str:
@@ -266,64 +266,6 @@ def answer_markdown(record: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def document_rows(documents: Iterable[IndexedDocument]) -> list[list]:
-    rows = []
-    for d in sorted(documents, key=lambda d: d.id):
-        m = d.metadata
-        title = (m.restored_title or m.title or "—") + (" · khôi phục dấu tự động" if d.accents_restored else "")
-        rows.append([d.id, title, m.doc_type or "—", m.number or "—", vi_date(m.date) or "—",
-                     m.period.label if m.period else "—", d.chunks])
-    return rows
-
-
-def short_title(d: IndexedDocument, limit: int = 70) -> str:
-    title = d.metadata.title or d.id
-    return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def upload_status_html(errors: list[tuple[str, str]], report, chunks_by_doc: dict[str, int]) -> str:
-    """What one upload did, file by file: added, updated, unchanged, duplicate, refused (and why)."""
-    items: list[tuple[str, str]] = []
-    if report is not None:
-        for d in report.new:
-            items.append(("ok", f"Đã thêm <b>{escape_html(d)}</b> ({chunks_by_doc.get(d, 0)} đoạn) — "
-                                "có thể hỏi ngay."))
-        for d in report.updated:
-            items.append(("ok", f"Đã cập nhật <b>{escape_html(d)}</b> ({chunks_by_doc.get(d, 0)} đoạn): "
-                                "nội dung mới thay cho bản cũ cùng tên."))
-        for d in report.unchanged:
-            items.append(("info", f"<b>{escape_html(d)}</b> đã có trong chỉ mục với đúng nội dung này — "
-                                  "không thay đổi."))
-        for name, twin in report.duplicates:
-            items.append(("warn", f"Bỏ qua <b>{escape_html(name)}</b>: trùng nội dung với "
-                                  f"<b>{escape_html(twin)}</b> đã có trong chỉ mục."))
-        for err in report.errors:
-            items.append(("error", f"Không thêm <b>{escape_html(err.path.name)}</b>: "
-                                   f"{escape_html(err.reason_vi)}."))
-    for name, reason in errors:
-        what = f"<b>{escape_html(name)}</b>: " if name else ""
-        items.append(("error", f"Không thêm {what}{escape_html(reason)}."))
-    icons = {"ok": "✓", "info": "•", "warn": "!", "error": "✕"}
-    rows = "".join(f'<li class="vb-st-{k}"><span class="vb-st-icon" aria-hidden="true">{icons[k]}</span>'
-                   f"<span>{t}</span></li>" for k, t in items)
-    foot = ""
-    if report is not None and (report.new or report.updated):
-        foot = (f'<p class="vb-subtle">Chỉ mục hiện có {report.documents} văn bản, {report.chunks} đoạn '
-                f"(xong trong {vi_number(report.seconds, 1)} giây).</p>")
-    return f'<div class="vb-status"><ul>{rows}</ul>{foot}</div>' if rows else ""
-
-
-def removal_status_html(doc_id: str, documents: int, chunks: int) -> str:
-    return (f'<div class="vb-status"><ul><li class="vb-st-ok"><span class="vb-st-icon" aria-hidden="true">✓'
-            f"</span><span>Đã xóa <b>{escape_html(doc_id)}</b> khỏi chỉ mục; còn {documents} văn bản, "
-            f"{chunks} đoạn.</span></li></ul></div>")
-
-
-def status_error_html(message: str) -> str:
-    return (f'<div class="vb-status"><ul><li class="vb-st-error"><span class="vb-st-icon" aria-hidden="true">'
-            f"✕</span><span>{escape_html(message)}</span></li></ul></div>")
-
-
 # --------------------------------------------------------------------------------------------------------
 # So sánh: one topic across periods (qa.answers.compare.Comparison)
 # --------------------------------------------------------------------------------------------------------
@@ -332,7 +274,7 @@ NOT_MENTIONED = "không đề cập"
 BY_LABELS = {"named": "các kỳ được nêu", "quarter": "quý", "year": "năm", "document": "văn bản"}
 
 
-def comparison_record(comparison) -> dict:
+def comparison_record(comparison: Comparison) -> dict:
     """What the app keeps of a Comparison between events (JSON-safe): each group's label, figures, best
     sentence and passages (as `passage_record`s), plus `passages`, every cited passage once (for the
     source view), and the Markdown export."""
@@ -344,7 +286,8 @@ def comparison_record(comparison) -> dict:
         groups.append({
             "label": g.label, "kind": g.kind, "mentioned": g.mentioned,
             "facts": [{"text": f.text, "passage": f.passage} for f in g.facts],
-            "highlights": [{"text": h.text, "passage": h.passage, "restored": h.restored} for h in g.highlights],
+            "highlights": [{"text": h.text, "passage": h.passage, "restored": h.restored}
+                           for h in g.highlights],
             "passages": recs,
         })
     return {"question": comparison.question, "topic": comparison.topic, "by": comparison.by,
@@ -364,6 +307,7 @@ def _cite(n: int, numbers: dict[int, int] | None) -> str:
 
 
 def _source_short(rec: dict) -> str:
+    """A source in the comparison table's narrow column: number, date and file, no title."""
     ident = " · ".join(x for x in (rec.get("number") or "", vi_date(rec.get("date") or "")) if x)
     return ((f"{escape_html(ident)} · " if ident else "")
             + f'<span class="vb-file">{escape_html(rec["doc"])}</span>')
@@ -374,7 +318,8 @@ def _gist_html(highlight: dict) -> str:
     with the sentence as read in the tooltip."""
     if not highlight.get("restored"):
         return escape_html(highlight["text"])
-    return (f'<span title="Nguyên văn: {escape_html(highlight["text"])}">{escape_html(highlight["restored"])}</span> '
+    return (f'<span title="Nguyên văn: {escape_html(highlight["text"])}">'
+            f'{escape_html(highlight["restored"])}</span> '
             f'<span class="vb-restored-label">{escape_html(RESTORED_LABEL)}</span>')
 
 
@@ -400,7 +345,8 @@ def comparison_table_html(record: dict, numbers: dict[int, int] | None = None) -
             seen.add(p["doc"])
             sources.append(f"<li>{_cite(p['n'], numbers)}{_source_short(p)}</li>")
         rows.append(f'<tr data-label="{escape_html(g["label"])}">{label}<td>{facts}</td>'
-                    f'<td class="vb-cmp-gist">{gist}</td><td><ul class="vb-cmp-src">{"".join(sources)}</ul></td></tr>')
+                    f'<td class="vb-cmp-gist">{gist}</td>'
+                    f'<td><ul class="vb-cmp-src">{"".join(sources)}</ul></td></tr>')
     if not rows:
         return ""
     return (
@@ -432,3 +378,8 @@ def comparison_html(record: dict) -> str:
         cards = "".join(passage_card(p, record["topic"]) for p in g["passages"])
         parts.append(f'<section class="vb-cmp-group">{title}{cards}</section>')
     return f'<div class="vb-result vb-compare">{head}{comparison_table_html(record)}{"".join(parts)}</div>'
+
+
+def comparison_markdown(record: dict, topic: str) -> str:
+    """The comparison as a Markdown file to download: a heading, the topic as typed, the periods' table."""
+    return f"## So sánh văn bản\n\n**Câu hỏi:** {topic.strip()}\n\n{record['markdown']}\n"

@@ -7,6 +7,7 @@ directory whatever the id says).
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import unicodedata
@@ -15,9 +16,14 @@ from pathlib import Path
 
 from qa.ingest.documents import SUPPORTED_SUFFIXES, Document, LoadError, load_file
 
+logger = logging.getLogger(__name__)
+
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 """Uploads above this are refused with a message: a text document is far smaller."""
 MAX_NAME_CHARS = 120
+"""Longer names are cut (keeping the extension): they are shown in tables, dropdowns and citations."""
+FALLBACK_NAME = "van-ban-tai-len"
+"""The id of an upload whose name has nothing usable left ("../", only reserved characters)."""
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*]+')
 
 
@@ -35,12 +41,15 @@ def safe_name(name: str) -> str:
         keep = MAX_NAME_CHARS - len(suffix) - 1
         stem = stem[:keep].rstrip(" .")
     if not stem:
-        stem = "van-ban-tai-len"
+        logger.info("upload name %r has nothing usable left; named %r", name, FALLBACK_NAME)
+        stem = FALLBACK_NAME
     return f"{stem}.{suffix}" if suffix else stem
 
 
 @dataclass
 class Prepared:
+    """One upload's files: those ready to index, and the others with the reason, for the status report."""
+
     documents: list[Document] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     """(file name, Vietnamese reason)."""
@@ -75,4 +84,6 @@ def prepare_uploads(paths: list[str | os.PathLike]) -> Prepared:
         seen.add(name)
         # The temporary upload path means nothing once indexed: keep the text and page map, not the path.
         out.documents.append(replace(loaded, path=None))
+    if out.errors:
+        logger.info("uploads refused: %s", "; ".join(f"{name}: {reason}" for name, reason in out.errors))
     return out

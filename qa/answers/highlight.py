@@ -1,5 +1,5 @@
-"""Which words of a passage a question matched (accent-insensitive), and the passage as escaped HTML with
-those words marked: what the app shows so a staffer sees at a glance why a passage was cited.
+"""Which words of a passage a question matched (accent-insensitive), as character ranges of the passage:
+what the app marks so a staffer sees at a glance why a passage was cited (the markup itself is ui/markup.py).
 
 Matching is word by word on offsets of the text itself, so a range always covers whole words of the
 original. A question word typed without accents ("giao quan") matches every accented form ("giao quân",
@@ -10,12 +10,14 @@ or a function word ("của", "năm") is not marked all over the passage.
 """
 from __future__ import annotations
 
-import html
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable
 
 from qa.text.vietnamese import canonical_tones, fold
+
+logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
 _PHRASE_GAP = re.compile(r"[ \t\u00a0/\-–]{1,3}")
@@ -29,8 +31,6 @@ WEAK_WORDS = frozenset(
 """Words too common in these documents to mark alone (accented, lower case)."""
 _WEAK_FOLDED = frozenset(fold(w) for w in WEAK_WORDS)
 
-_HTML_EXTRA = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
-
 
 def _key(word: str) -> str:
     """One spelling per word: NFC, one tone-mark placement (hoà = hòa), lower case."""
@@ -38,6 +38,8 @@ def _key(word: str) -> str:
 
 
 class _QuestionWord:
+    """One word of the question, folded once: compared with every word of every passage shown."""
+
     __slots__ = ("key", "folded", "accented", "weak")
 
     def __init__(self, word: str) -> None:
@@ -50,6 +52,7 @@ class _QuestionWord:
             self.weak = self.folded in _WEAK_FOLDED or len(self.folded) == 1
 
     def matches(self, key: str, folded: str) -> bool:
+        """Whether a text word (its `_key` and folded form) is this question word."""
         if folded != self.folded:
             return False
         # A word typed with accents means that word; the text's own word may still lack accents (OCR).
@@ -114,13 +117,9 @@ def match_ranges(text: str, question: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def escape_html(text: str) -> str:
-    """Text as inert HTML: html.escape plus the template characters ({ } $ `) some renderers evaluate."""
-    return html.escape(text, quote=True).translate(_HTML_EXTRA)
-
-
 def merge_ranges(ranges: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    """Sorted, clipped to [0, length], overlapping or touching ranges merged, empty ones dropped."""
+    """Sorted, clipped to [0, length], overlapping or touching ranges merged, empty ones dropped: ranges from
+    several sources (a passage's spans, the question's matches) become marks that never nest or overlap."""
     out: list[tuple[int, int]] = []
     for s, e in sorted((max(0, int(s)), min(length, int(e))) for s, e in ranges):
         if e <= s:
@@ -131,22 +130,3 @@ def merge_ranges(ranges: Iterable[tuple[int, int]], length: int) -> list[tuple[i
             out.append((s, e))
     return out
 
-
-def mark_html(text: str, ranges: Iterable[tuple[int, int]], *, css_class: str = "",
-              first_id: str = "") -> str:
-    """`text` as escaped HTML with each range wrapped in <mark>; `first_id` goes on the first mark."""
-    parts: list[str] = []
-    at = 0
-    cls = f' class="{escape_html(css_class)}"' if css_class else ""
-    for n, (s, e) in enumerate(merge_ranges(ranges, len(text))):
-        ident = f' id="{escape_html(first_id)}"' if first_id and n == 0 else ""
-        parts.append(escape_html(text[at:s]))
-        parts.append(f"<mark{cls}{ident}>{escape_html(text[s:e])}</mark>")
-        at = e
-    parts.append(escape_html(text[at:]))
-    return "".join(parts)
-
-
-def highlight_html(text: str, question: str, *, css_class: str = "") -> str:
-    """The passage as escaped HTML with the question's words marked."""
-    return mark_html(text, match_ranges(text, question), css_class=css_class)
