@@ -100,8 +100,13 @@ def _fix_mg(x: re.Match) -> str | None:
     return "NG" if x.group(1).isupper() else "ng"
 
 
+_REFERENCE_BEFORE = re.compile(r"(?:điểm|mục|tiết|khoản|cột|mẫu|phụ lục|ký hiệu)\s+$", re.IGNORECASE)
+
+
 def _fix_split(x: re.Match) -> str | None:
     a, b = x.group(1), x.group(2)
+    if _REFERENCE_BEFORE.search(x.string, max(0, x.start() - 12), x.start()):
+        return None  # "điểm d ở trên": a letter that names a point, not half a syllable
     joined = a + b
     if not valid_syllable(joined):
         return None
@@ -224,7 +229,7 @@ _TESSERACT_VIE = "Tesseract's Vietnamese model on scanned Party documents"
 _TESSERACT_ENG = "Tesseract's English model on scans of Vietnamese text (accents lost)"
 RULES: tuple[Rule, ...] = (
     Rule("junk before a word", Scope.OCR, _sub(_LEAD_JUNK_RE, ""), _TESSERACT_VIE,
-         ("trên .tuyến phố", "trên tuyến phố"), "Các mục - với nhau; 'với' và .NET"),
+         ("trên .tuyến phố", "trên tuyến phố"), "Các mục - với nhau; “với” và v.v."),
     Rule("j for a semicolon", Scope.ANY, _sub(_J_RE, ";"), _TESSERACT_VIE,
          ("thành phốj quận", "thành phố; quận"), "Hội nghị Taj Mahal; tiếng Việt"),
     Rule("ừ for tr", Scope.ANY, _sub(_TR_RE, _fix_tr), _TESSERACT_VIE,
@@ -232,7 +237,7 @@ RULES: tuple[Rule, ...] = (
     Rule("ưo without its horn", Scope.ANY, _sub(_UO_RE, _fix_uo), _TESSERACT_VIE,
          ("kỷ cưong, chất lưọng", "kỷ cương, chất lượng"), "kỷ cương, chất lượng, người"),
     Rule("m for n in -ng", Scope.ANY, _sub(_MG_RE, _fix_mg), _TESSERACT_VIE,
-         ("thưomg xuyên", "thương xuyên"), "tỉnh Quảng Ninh, mg/l, Omg"),
+         ("thưomg xuyên", "thương xuyên"), "tỉnh Quảng Ninh, liều 5mg/l"),
     Rule("two tone marks", Scope.ANY, _sub(_WORD_RE, lambda x: _fix_two_tones(x.group(0))), _TESSERACT_VIE,
          ("hộí nghị", "hội nghị"), "hội nghị tổng kết"),
     Rule("syllable split by a space", Scope.OCR, _sub(_SPLIT_RE, _fix_split), _TESSERACT_VIE,
@@ -242,7 +247,7 @@ RULES: tuple[Rule, ...] = (
     Rule("B for Đ in a document code", Scope.OCR, _sub(_CODE_QB_RE, "QĐ"), _TESSERACT_ENG,
          ("số 218-QB/TW", "số 218-QĐ/TW"), "QB là ký hiệu; số 218-QĐ/TW"),
     Rule("digits and symbols for letters", Scope.ACCENTED, lambda m: repair_tokens(m, stripped=False), _TESSERACT_VIE,
-         ("S6 244-KL/TU", "Số 244-KL/TU"), "Covid-19, A4, QH15, 13,22% và 5G"),
+         ("kinh tế - x4 hội, thành ph6", "kinh tế - xã hội, thành phố"), "Covid-19, A4, QH15, 13,22% và 5G"),
     Rule("letters of a text without accents", Scope.STRIPPED, lambda m: repair_tokens(repair_tokens(
          m, stripped=True), stripped=True), _TESSERACT_ENG,
          ("Nhin din thanh ph6", "Nhan dan thanh pho"), "nhan dan thanh pho"),
