@@ -148,3 +148,21 @@ def test_undecodable_bytes_still_get_the_clear_error():
     reasons = decode_bytes(b"\xfd\xfe not text \x81\x8d" * 50)
     assert isinstance(reasons, tuple) and "UTF-8" in reasons[1] and "TCVN3" in reasons[1]
     assert isinstance(decode_bytes(b"\xff\xfe" + os.urandom(4000).replace(b"\x00", b"")), tuple)  # junk after a BOM
+
+
+def test_a_utf8_file_with_stray_bytes_stays_utf8_and_says_where(seed_documents):
+    """A pasted \\xa0 or a Latin-1 é in a UTF-8 file is replaced and reported, never read as VNI/TCVN3."""
+    from qa.ingest.documents import decode_bytes
+    data = seed_documents["000"].raw.encode("utf-8")
+    i, j = data.index(b" ", 5000), data.index(b" ", 9000)
+    decoded = decode_bytes(data[:i] + b"\xa0" + data[i:j] + b"\xe9" + data[j:])
+    assert decoded.encoding == "utf-8"
+    assert decoded.text.replace("\ufffd", "") == seed_documents["000"].raw
+    (vi, en), = decoded.notes
+    assert vi.startswith("2 byte lỗi") and "dòng" in vi and "line" in en
+
+
+def test_an_ascii_file_with_one_stray_byte_is_read():
+    from qa.ingest.documents import decode_bytes
+    decoded = decode_bytes(b"Ket luan cua Ban Thuong vu ve viec\xe9 nam 2022")
+    assert decoded.encoding == "utf-8" and "\ufffd" in decoded.text and decoded.notes

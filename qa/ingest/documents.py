@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -21,6 +23,8 @@ from qa.ingest.locations import TextLocations
 from qa.metadata.document import DocumentMetadata, extract_metadata
 from qa.ingest.normalize import normalize_document
 from qa.ingest.offsets import NormalizedText
+
+logger = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + FORMAT_SUFFIXES
@@ -43,6 +47,8 @@ class Document:
     extraction: str = ""
     """How `raw` was obtained when not read as UTF-8: "tcvn3", "vni", "cp1258", "utf-16", "pdf", "pdf+ocr",
     "ocr", "docx", "docx+tcvn3" ..."""
+    notes: tuple[tuple[str, str], ...] = ()
+    """(vi, en) notices about how it was read (bytes replaced, ...): reported, the document still indexed."""
 
     @cached_property
     def content_hash(self) -> str:
@@ -76,12 +82,19 @@ class LoadResult:
     documents: list[Document] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
 
+    @property
+    def notices(self) -> list[LoadError]:
+        """What was noticed while reading documents that were loaded all the same (shaped like an error)."""
+        return [LoadError(d.path or Path(d.id), vi, en) for d in self.documents for vi, en in d.notes]
+
 
 @dataclass(frozen=True)
 class DecodedText:
     text: str
     encoding: str
     """"utf-8", "utf-16", or the legacy encoding it was converted from ("tcvn3", "vni", "cp1258")."""
+    notes: tuple[tuple[str, str], ...] = ()
+    """(vi, en) notices about the reading, e.g. the lines where bytes that are not UTF-8 were replaced."""
 
 
 def decode_bytes(data: bytes) -> DecodedText | tuple[str, str]:
@@ -93,6 +106,7 @@ def decode_bytes(data: bytes) -> DecodedText | tuple[str, str]:
     if not data.strip():
         return ("tệp rỗng", "the file is empty")
     encoding = "utf-8"
+    notes: list[tuple[str, str]] = []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text, encoding = data.decode("utf-16"), "utf-16"
@@ -106,21 +120,51 @@ def decode_bytes(data: bytes) -> DecodedText | tuple[str, str]:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            legacy = decode_legacy(data)
-            if legacy is None:
+            mostly = _mostly_utf8(data)
+            legacy = None if mostly else decode_legacy(data)
+            stray = sum(1 for b in data if b > 127) <= max(3, len(data) // 1000)
+            if mostly or legacy is None and (stray or _mostly_utf8(data, share=0.5)):
+                text, encoding = data.decode("utf-8", errors="replace"), "utf-8"
+                notes.append(_bad_bytes_note(text))
+            elif legacy is None:
                 return (
                     (f"không phải mã UTF-8 (byte lỗi ở vị trí {exc.start}) và không nhận ra bảng mã TCVN3/VNI; "
                      "hãy lưu lại tệp với mã UTF-8"),
                     (f"not UTF-8 (invalid byte at offset {exc.start}) and not recognised as TCVN3/VNI; "
                      "save the file as UTF-8"),
                 )
-            text, encoding = legacy.text, legacy.encoding
+            else:
+                text, encoding = legacy.text, legacy.encoding
     controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(text[:65536]) // 100):
         return ("không phải tệp văn bản (nhiều ký tự điều khiển)", "not a text file (control characters)")
     if not text.strip():
         return ("tệp không có nội dung", "the file has no text")
-    return DecodedText(text, encoding)
+    return DecodedText(text, encoding, tuple(notes))
+
+
+_UTF8_LEAD = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _mostly_utf8(data: bytes, share: float = 0.95) -> bool:
+    """Whether the bytes above 127 are, `share` of them at least, valid UTF-8 sequences: a UTF-8 file with a
+    stray byte or two (a pasted \\xa0, a Latin-1 é) is still UTF-8, never a legacy encoding to re-decode.
+    Bytes of a TCVN3/VNI file hardly ever form UTF-8 sequences."""
+    high = sum(1 for b in data if b > 127)
+    if not high:
+        return False
+    in_sequences = sum(len(m.group()) for m in _UTF8_LEAD.finditer(data))
+    return in_sequences > 0 and in_sequences >= share * high
+
+
+def _bad_bytes_note(text: str) -> tuple[str, str]:
+    """Where the bytes that are not UTF-8 were (replaced by U+FFFD), by line, for the report."""
+    lines = [i + 1 for i, line in enumerate(text.split("\n")) if "\ufffd" in line]
+    count = text.count("\ufffd")
+    shown = ", ".join(str(n) for n in lines[:10]) + (", …" if len(lines) > 10 else "")
+    logger.warning("%d bytes that are not UTF-8 replaced, lines %s", count, shown)
+    return (f"{count} byte lỗi (không phải UTF-8) đã được thay thế ở dòng {shown}",
+            f"{count} invalid byte(s) (not UTF-8) replaced on line(s) {shown}")
 
 
 def _mostly_latin(text: str) -> bool:
@@ -128,12 +172,6 @@ def _mostly_latin(text: str) -> bool:
     sample = text[:20000]
     latin = sum(ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00 or 0x2000 <= ord(c) < 0x2070 for c in sample)
     return latin >= 0.9 * len(sample)
-
-
-def decode_text(data: bytes) -> str | tuple[str, str]:
-    """The text of a file's bytes, or (vi, en) reasons why it is not a text document."""
-    decoded = decode_bytes(data)
-    return decoded.text if isinstance(decoded, DecodedText) else decoded
 
 
 def _unsupported(path: Path, suffix: str) -> LoadError:
@@ -182,7 +220,7 @@ def load_file(path: Path, *, name: str | None = None, cache_dir: Path | None = N
     if isinstance(decoded, tuple):
         return LoadError(path, *decoded)
     return Document(id=name or path.name, raw=decoded.text, path=path,
-                    extraction="" if decoded.encoding == "utf-8" else decoded.encoding)
+                    extraction="" if decoded.encoding == "utf-8" else decoded.encoding, notes=decoded.notes)
 
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
