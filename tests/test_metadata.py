@@ -265,3 +265,4 @@ def test_text_that_is_not_a_document_gives_empty_metadata(text):
 
 def test_a_bare_type_word_is_only_a_type():
     assert extract_metadata("KẾT LUẬN") == DocumentMetadata(doc_type="Kết luận", title="Kết luận")
+

@@ -182,7 +182,7 @@ def _scan(key: str) -> list[_Mention]:
             if free(m.start(), m.end()):
                 take(_Mention(m.start(), m.end(), "date", []))
     for m in _RANGE.finditer(key):
-        if free(m.start(), m.end()) and not _DOC_NUMBER_BEFORE.search(key, 0, m.start()):
+        if free(m.start(), m.end()) and not _DOC_NUMBER_BEFORE.search(key, max(0, m.start() - 8), m.start()):
             take(_Mention(m.start(), m.end(), "range",
                           [(y, None, None) for y in _expand(int(m.group(1)), int(m.group(2)))]))
     for m in _MONTH_YEAR.finditer(key):
@@ -204,13 +204,16 @@ def _resolve(key: str, mentions: list[_Mention], default_year: int | None) -> No
         return bisect.bisect_right(ends, pos)
 
     dated = [m for m in mentions if m.kind in ("quarter", "half", "year") and m.items and m.items[0][0]]
+    dated_starts = [d.start for d in dated]
     for m in mentions:
         if not m.items or m.items[0][0] is not None:
             continue
         s = sentence(m.start)
-        after = [d for d in dated if d.start > m.start and sentence(d.start) == s]
-        before = [d for d in dated if d.start < m.start and sentence(d.start) == s]
-        year = after[0].items[0][0] if after else before[-1].items[-1][0] if before else default_year
+        i = bisect.bisect_right(dated_starts, m.start)  # dated[i:] start after m, dated[:i] not
+        after = dated[i] if i < len(dated) and sentence(dated[i].start) == s else None
+        j = i - 1 if i and dated[i - 1].start == m.start else i
+        before = dated[j - 1] if j and sentence(dated[j - 1].start) == s else None
+        year = after.items[0][0] if after else before.items[-1][0] if before else default_year
         m.items = [(year, q, h) for _, q, h in m.items] if year else []
 
 
@@ -256,11 +259,15 @@ SECTION_PLAN_CUES = re.compile(r"\b(?:nhiem vu|giai phap|chi tieu|phuong huong|k
 _CLAUSE_BREAK = re.compile(r"[;.:()]|\n\s*\n")
 
 
-def _cue(key: str, pos: int) -> str:
-    """"review" / "plan" from the nearest cue word before `pos` in its clause, "" when none."""
-    start = 0
-    for b in _CLAUSE_BREAK.finditer(key, 0, pos):
-        start = b.end()
+_CUE_REACH = 300
+"""A cue word further back than this (characters) in an unpunctuated run does not speak for a period."""
+
+
+def _cue(key: str, pos: int, breaks: list[int]) -> str:
+    """"review" / "plan" from the nearest cue word before `pos` in its clause, "" when none. `breaks` are
+    the ends of the clause breaks in `key`, sorted, so each look-up costs the clause, not the text."""
+    i = bisect.bisect_right(breaks, pos)
+    start = max(breaks[i - 1] if i else 0, pos - _CUE_REACH)
     best, kind = -1, ""
     for pat, name in ((REVIEW_CUES, "review"), (PLAN_CUES, "plan")):
         for m in pat.finditer(key, start, pos):
@@ -276,8 +283,9 @@ def reviewed_and_planned(key: str, default_year: int | None) -> tuple[list[Perio
     _resolve(key, mentions, default_year)
     reviews: list[Period] = []
     plans: list[Period] = []
+    breaks = [b.end() for b in _CLAUSE_BREAK.finditer(key)]
     for m in mentions:
-        kind = _cue(key, m.start)
+        kind = _cue(key, m.start, breaks)
         if kind:
             (reviews if kind == "review" else plans).extend(_periods([m]))
     return reviews, plans

@@ -44,6 +44,10 @@ _SPLIT_RE = re.compile(
 )
 # A word with two tone marks (hộí, VỚÍ): keep the first.
 _TONES_CLASS = "\u0300\u0301\u0303\u0309\u0323"
+_TONED = "".join(c for c in map(chr, range(0xC0, 0x1F00))
+                 if any(m in _TONES_CLASS for m in unicodedata.normalize("NFD", c)))
+# Only a word with two toned letters is looked at (the rule runs on every paragraph of every document).
+_TWO_TONES_RE = re.compile(f"{LETTER}*[{_TONED}]{LETTER}*[{_TONED}]{LETTER}*")
 
 _QUARTER_KEY = r"(?:[Qq]u[ýy]|QU[ÝY]|[Kk]h[óo]a|KH[ÓO]A|[Pp]h[ầa]n|PH[ẦA]N)"
 _ROMAN_MISREAD = {
@@ -238,7 +242,7 @@ RULES: tuple[Rule, ...] = (
          ("kỷ cưong, chất lưọng", "kỷ cương, chất lượng"), "kỷ cương, chất lượng, người"),
     Rule("m for n in -ng", Scope.ANY, _sub(_MG_RE, _fix_mg), _TESSERACT_VIE,
          ("thưomg xuyên", "thương xuyên"), "tỉnh Quảng Ninh, liều 5mg/l"),
-    Rule("two tone marks", Scope.ANY, _sub(_WORD_RE, lambda x: _fix_two_tones(x.group(0))), _TESSERACT_VIE,
+    Rule("two tone marks", Scope.ANY, _sub(_TWO_TONES_RE, lambda x: _fix_two_tones(x.group(0))), _TESSERACT_VIE,
          ("hộí nghị", "hội nghị"), "hội nghị tổng kết"),
     Rule("syllable split by a space", Scope.OCR, _sub(_SPLIT_RE, _fix_split), _TESSERACT_VIE,
          ("v ề việc", "về việc"), "điểm d ở trên; mục a ở dưới"),
