@@ -5,21 +5,23 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
-from qa.ingest.chunking import chunk_document
 from qa.answers.compare import (
     Comparison, Group, comparison_topic, find_facts, is_comparison, passage_placement, raw_location,
     section_kind, sentences,
 )
 from qa.evaluation import covers, quote_spans
+from qa.ingest.chunking import chunk_document
 from qa.metadata.periods import Period
-from qa.text.vietnamese import fold
 from qa.search.query import understand
+from qa.text.vietnamese import fold
 
 ROOT = Path(__file__).absolute().parent.parent
 GOLD = ROOT.parent / "shared" / "eval" / "dev.jsonl"
@@ -103,13 +105,13 @@ PLACEMENTS = [
      "quốc phòng", "(18). Hoàn thành 100% chỉ tiêu giao quân năm 2022.", (Period(2022),), False),
     ("001", "HỘI NGHỊ LẦN THỨ BẢY > III. TỔ CHỨC THỰC HIỆN", "", (Period(2022),), False),
     ("002", "KẾT LUẬN > 1. Kết quả đạt được", "", (Period(2021, 1),), False),  # review cue -> what it reviews
-    ("002", "KẾT LUẬN > 2. Một số nhiệm vụ trọng tâm trong Quý II năm 2021 > 2.3. Tập trung cao lãnh đạo, chỉ đạo thực hiện các nhiệm vụ, giải pháp phát triển "
-     "kinh…", "", (Period(2021, 2),), False),
+    ("002", "KẾT LUẬN > 2. Một số nhiệm vụ trọng tâm trong Quý II năm 2021 > 2.3. Tập trung cao lãnh đạo, "
+     "chỉ đạo thực hiện các nhiệm vụ, giải pháp phát triển kinh…", "", (Period(2021, 2),), False),
     ("004", _004_I + " > 1. Két qua lanh dao, chi dao thuc hién nhiém vu quy I", "",
      (Period(2023, 1),), False),  # "quy I" with no year: the document's quý I
     ("004", _004_I + " > 2. Mt so nhiém vu trong tam quy II", "", (Period(2023, 2),), False),
-    ("004", _004_I + " > 2. Mt so nhiém vu trong tam quy II > 2.2. Ve phat trién kinh té - xa hoi, quoc phong - an ninh, doi ngogi", "",
-     (Period(2023, 2),), False),
+    ("004", _004_I + " > 2. Mt so nhiém vu trong tam quy II > 2.2. Ve phat trién kinh té - xa hoi, "
+     "quoc phong - an ninh, doi ngogi", "", (Period(2023, 2),), False),
     ("003", _003_I + " > 2. Lãnh đạo, chỉ đạo thực hiện các nhiệm vụ về công tác xây dựng Đảng, hệ thống "
      "chính…", "", _003_REVIEW, True),  # "I. KIỂM ĐIỂM" decides, not the sub-heading's "nhiệm vụ"
     ("003", _003_I + " > 3. Lãnh đạo, chỉ đạo thực hiện các nhiệm vụ về phát triển kinh tế - xã hội; bảo "
@@ -118,9 +120,8 @@ PLACEMENTS = [
     ("003", _003_I + " > 1. Công tác quán triệt, tuyên truyền, cụ thể hóa và triển khai thực hiện Nghị quyết "
      "Đại…", "Nghị quyết số 03-NQ/TU, ngày 26/10/2021 về chuyển đổi số thành phố Hải Phòng đến năm 2025, "
      "định hướng đến năm 2030", _003_REVIEW, True),  # a horizon ("đến năm 2025") is no year reported on
-    ("003", "BÁO CÁO > III. ĐÁNH GIÁ CHUNG, BÀI HỌC KINH NGHIỆM > 2. Một số tồn tại, hạn chế và nguyên nhân > "
-     "2.1. Tồn tại, hạn chế", "",
-     _003_REVIEW, True),
+    ("003", "BÁO CÁO > III. ĐÁNH GIÁ CHUNG, BÀI HỌC KINH NGHIỆM > 2. Một số tồn tại, hạn chế và nguyên nhân "
+     "> 2.1. Tồn tại, hạn chế", "", _003_REVIEW, True),
     ("003", "BÁO CÁO > IV. MỘT SỐ VẤN ĐỀ TRỌNG TÂM TIẾP TỤC LÃNH ĐẠO, CHỈ ĐẠO TRONG THỜI GIAN TỚI", "",
      (Period(2023, half=2), Period(2024), Period(2025)), True),
 ]
@@ -327,3 +328,69 @@ def test_cli_compare_json_and_text(seeds_home):
     bad = _cli("compare", "so sánh qua các năm", home=seeds_home)
     assert bad.returncode == 2 and "Hãy nêu nội dung cần so sánh" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What comparisons keep belongs to the loaded generation (fast fake embedder)
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def fake_assistant(tmp_path):
+    """An assistant over three seeds with the hash embedder, its generation prepared."""
+    from qa.assistant import Assistant
+    from qa.config import Settings
+    from tests.fakes import HashEmbedder
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for f in sorted((ROOT / "seeds").glob("*.txt"))[:3]:
+        shutil.copy(f, folder / f.name)
+    assistant = Assistant(Settings(home=tmp_path / "home", model="fake-hash"), embedder=HashEmbedder())
+    assistant.build([folder])
+    assistant.prepare()
+    return assistant
+
+
+def test_a_comparison_does_not_wait_while_the_next_generation_is_prepared(fake_assistant, monkeypatch):
+    import qa.answers.compare.context as context
+    from qa.ingest.documents import Document
+    before = fake_assistant.compare("chỉ tiêu giao quân qua các năm").to_json()
+    placing, release = threading.Event(), threading.Event()
+    real_placement = context.passage_placement
+
+    def slow_placement(*args, **kwargs):  # the new generation's placements, under its context's lock
+        placing.set()
+        release.wait(30)
+        return real_placement(*args, **kwargs)
+
+    monkeypatch.setattr(context, "passage_placement", slow_placement)
+    note = Document(id="nuoi-yen.txt", raw="THÔNG BÁO\nĐề án nuôi chim yến giao cho Sở Nông nghiệp.\n")
+    builder = threading.Thread(target=lambda: fake_assistant.build(documents=[note]))
+    builder.start()
+    try:
+        assert placing.wait(30)
+        result: list[dict] = []
+        asker = threading.Thread(
+            target=lambda: result.append(fake_assistant.compare("chỉ tiêu giao quân qua các năm").to_json()))
+        asker.start()
+        asker.join(10)
+        assert result == [before]  # answered from the generation being served, without waiting
+    finally:
+        release.set()
+        builder.join(30)
+
+
+def test_normalised_texts_outlive_a_generation(fake_assistant, monkeypatch):
+    from qa.answers.compare import NormalizedTexts
+    from qa.ingest.documents import Document
+    texts = NormalizedTexts()
+    old = fake_assistant.index
+    kept = {d: texts.get(old, d) for d in old.documents}
+    fake_assistant.build(documents=[Document(id="nuoi-yen.txt", raw="THÔNG BÁO\nĐề án nuôi chim yến.\n")])
+    new = fake_assistant.index
+    assert new.gen_dir != old.gen_dir
+
+    def no_normalising(doc_id):
+        raise AssertionError(f"{doc_id} normalised again")
+
+    monkeypatch.setattr(new, "document", no_normalising)
+    assert all(texts.get(new, d) is kept[d] for d in old.documents)

@@ -3,6 +3,7 @@ what the question says about time, document type and level, and made diverse.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -15,11 +16,15 @@ from qa.index.filters import Filters
 from qa.index.generations import Index
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import Period, parse_periods
-from qa.text.vietnamese import fold
 from qa.search.query import Query
+from qa.text.vietnamese import fold
+
+logger = logging.getLogger(__name__)
 
 
 class Fusion(str, Enum):
+    """How the dense and lexical scores of the candidates become one."""
+
     WEIGHTED = "weighted"
     """Min-max normalise each retriever's scores over the candidates, then a weighted sum."""
     RRF = "rrf"
@@ -28,6 +33,8 @@ class Fusion(str, Enum):
 
 @dataclass(frozen=True)
 class RetrievalConfig:
+    """The knobs of search and fusion (the defaults are the ones the dev set was tuned on)."""
+
     fusion: Fusion = Fusion.WEIGHTED
     dense_weight: float = 0.3
     candidates: int = 60
@@ -49,6 +56,8 @@ class RetrievalConfig:
 
 @dataclass
 class Hit:
+    """A retrieved passage with its fused score (boosts included) and the two scores it was fused from."""
+
     chunk: Chunk
     score: float
     dense: float
@@ -82,6 +91,7 @@ def period_match(wanted: tuple[Period, ...], meta: DocumentMetadata, section: st
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:
+    """Scores scaled to [0, 1] over the candidates (all 0 when they are all equal)."""
     if x.size == 0:
         return x
     lo, hi = float(x.min()), float(x.max())
@@ -89,6 +99,7 @@ def _minmax(x: np.ndarray) -> np.ndarray:
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
+    """1-based rank of each score, best first, ties in order."""
     order = np.argsort(-x, kind="stable")
     ranks = np.empty_like(order)
     ranks[order] = np.arange(1, len(x) + 1)
@@ -103,7 +114,19 @@ def fuse(dense: np.ndarray, lexical: np.ndarray, config: RetrievalConfig) -> np.
     return config.dense_weight * _minmax(dense) + (1 - config.dense_weight) * _minmax(lexical)
 
 
+@dataclass(frozen=True)
+class Scores:
+    """Dense, lexical and fused scores of a set of chunks, in the order of `positions` (their places in
+    the index)."""
+
+    positions: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray
+    fused: np.ndarray
+
+
 def _token_set(text: str) -> frozenset[str]:
+    """A passage's folded, lower-cased words: what near-copies are told by."""
     return frozenset(re.findall(r"\w+", fold(text).lower()))
 
 
@@ -116,17 +139,37 @@ class Retriever:
         self.config = config or RetrievalConfig()
         self._tokens = [_token_set(c.full_text) for c in index.chunks]
 
-    def _allowed(self, filters: Filters | None) -> np.ndarray:
+    def allowed(self, filters: Filters | None) -> np.ndarray:
+        """Positions of the chunks `filters` lets through (all of them when there are none)."""
         docs = self.index.documents
         if filters is None:
             return np.arange(len(self.index.chunks))
         return np.array([i for i, c in enumerate(self.index.chunks)
                          if filters.allows(c.doc_id, docs[c.doc_id].metadata)], dtype=np.int64)
 
+    def _scored(self, qvec: np.ndarray, lexical_all: np.ndarray, positions: np.ndarray) -> Scores:
+        """The one place dense and lexical scores of chunks are taken and fused."""
+        dense = self.index.dense_scores(qvec, positions)
+        lexical = lexical_all[positions]
+        return Scores(positions, dense, lexical, fuse(dense, lexical, self.config))
+
+    def score(self, text: str, positions: np.ndarray, dense_text: str | None = None) -> Scores:
+        """Every chunk at `positions` scored for `text`, dense, lexical and fused as `search` does, for a
+        caller that ranks the chunks its own way (a comparison groups them by period first).
+
+        The lexical side reads `text` as typed; the dense side `dense_text` when given (the text with its
+        accents restored), else `text`."""
+        if positions.size == 0:
+            empty = np.zeros(0, dtype=np.float32)
+            return Scores(positions, empty, empty, empty)
+        qvec = self.embedder.embed_queries([text if dense_text is None else dense_text])[0]
+        return self._scored(qvec, self.index.lexical.scores(text), positions)
+
     def search(self, query: Query, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         """The k best passages for the question, best first, no two near-copies."""
-        allowed = self._allowed(filters)
+        allowed = self.allowed(filters)
         if allowed.size == 0:
+            logger.info("no passage passes the filters %s: nothing to search", filters)
             return []
         chunks = self.index.chunks
         qvec = self.embedder.embed_queries([query.restored or query.text])[0]  # lexical: as typed, folded
@@ -136,9 +179,8 @@ class Retriever:
         found = self.index.dense_search(qvec, n, filters.where() if filters else None)  # filter pushed down
         dense_top = [self.index.position[cid] for cid, _ in found]
         cand = np.array(list(dict.fromkeys([*dense_top, *lex_top.tolist()])), dtype=np.int64)
-        dense = self.index.dense_scores(qvec, cand)
-        lexical = lexical_all[cand]
-        fused = fuse(dense, lexical, self.config)
+        scores = self._scored(qvec, lexical_all, cand)
+        dense, lexical, fused = scores.dense, scores.lexical, scores.fused
         hits = []
         docs = self.index.documents
         for j, i in enumerate(cand):
@@ -182,18 +224,21 @@ class Retriever:
         seen = {id(h) for h in ordered}
         return ordered + [h for h in hits if id(h) not in seen]
 
+    def near_copy(self, a: int, b: int) -> bool:
+        """Whether the chunks at positions a and b are near-copies (folded-token Jaccard above
+        `config.near_copy`): the same passage in two versions of a document says nothing new."""
+        ta, tb = self._tokens[a], self._tokens[b]
+        return len(ta & tb) / max(1, len(ta | tb)) > self.config.near_copy
+
     def _diverse(self, hits: list[Hit], k: int) -> list[Hit]:
+        """The first k hits that are no near-copy of a better one."""
+        position = self.index.position
         chosen: list[Hit] = []
         for h in hits:
-            toks = self._tokens[self.index.position[h.chunk.chunk_id]]
-            if any(self._jaccard(toks, self._tokens[self.index.position[c.chunk.chunk_id]]) > self.config.near_copy
-                   for c in chosen):
+            at = position[h.chunk.chunk_id]
+            if any(self.near_copy(at, position[c.chunk.chunk_id]) for c in chosen):
                 continue
             chosen.append(h)
             if len(chosen) == k:
                 break
         return chosen
-
-    @staticmethod
-    def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-        return len(a & b) / max(1, len(a | b))
