@@ -13,13 +13,11 @@ from qa.search.query import Query
 from qa.search.retrieval import Hit
 from qa.index.lexical import tokenize
 from qa.text.headings import heading_level
-from qa.text.sentences import clause_spans, sentence_spans
+from qa.text.sentences import units
 from qa.text.vietnamese import fold
 
 MAX_ANSWER_CHARS = 450
 MAX_SENTENCES = 3
-LONG_SENTENCE = 240
-"""A sentence longer than this answers with its semicolon clauses ("...; 35 xã nông thôn mới kiểu mẫu; ...")."""
 
 
 @dataclass
@@ -76,14 +74,6 @@ def _idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def _answer_units(text: str) -> list[tuple[int, int]]:
-    """Sentences, and the clauses of a long one: the pieces an answer is made of."""
-    units: list[tuple[int, int]] = []
-    for a, b in sentence_spans(text):
-        units += clause_spans(text, a, b) if b - a > LONG_SENTENCE else [(a, b)]
-    return units
-
-
 def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], int],
                    n_passages: int) -> list[tuple[str, int, str]]:
     """(sentence, passage number, restored reading or "") triples that cover the question's words best,
@@ -106,7 +96,7 @@ def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], in
 
         section = q_tokens.intersection(tokenize(fold(p.hit.chunk.section).lower())) - title
         section_score = 0.5 * weight(section)
-        for order, (a, b) in enumerate(_answer_units(text)):
+        for order, (a, b) in enumerate(units(text)):
             sent = text[a:b].strip(" -+•\n")
             # the restored reading has the text's length: the same cut is the same sentence
             reading = p.hit.chunk.restored[a:b].strip(" -+•\n")

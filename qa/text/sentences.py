@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clause_spans", "sentence_spans", "sentences"]
+__all__ = ["LONG_SENTENCE", "clause_spans", "sentence_spans", "sentences", "units"]
+
+LONG_SENTENCE = 240
+"""A sentence longer than this is quoted by its semicolon clauses ("...; 35 xã nông thôn mới kiểu mẫu; ...")."""
 
 # Abbreviations after which a dot never ends a sentence (compared case-sensitively, without the dot).
 _ABBREVIATIONS = frozenset(
@@ -91,4 +94,17 @@ def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tupl
             a += 1
         if a < b:
             out.append((a, b))
+    return out
+
+
+def units(text: str, long_sentence: int = LONG_SENTENCE) -> list[tuple[int, int]]:
+    """The pieces a passage is quoted by in answers and comparisons: its sentences, a long one cut into its
+    clauses, each without a leading bullet ("- ", "+ ", "•")."""
+    out: list[tuple[int, int]] = []
+    for a, b in sentence_spans(text):
+        for s, e in clause_spans(text, a, b) if b - a > long_sentence else [(a, b)]:
+            while s < e and text[s] in " -+•*\t":
+                s += 1
+            if s < e:
+                out.append((s, e))
     return out

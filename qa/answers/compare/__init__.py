@@ -14,20 +14,21 @@ import re
 
 from qa.answers.answer import Passage
 from qa.answers.compare.context import ComparisonContext, NormalizedTexts, prepare
-from qa.answers.compare.facts import FoundFact, find_facts, raw_location, sentences
+from qa.answers.compare.facts import FoundFact, find_facts, raw_location
 from qa.answers.compare.grouping import By, Candidate, make_groups
 from qa.answers.compare.model import ComparedAnswer, Comparison, Fact, Group, Highlight, with_comparison
 from qa.answers.compare.placement import Placement, passage_placement, section_kind
 from qa.answers.compare.topic import TopicWords, comparison_topic, is_comparison, named_periods
 from qa.errors import VanbanError
-from qa.ingest.chunking import heading_level
+from qa.text.headings import heading_level
+from qa.text.sentences import units
 from qa.search.query import Query, understand
 from qa.search.retrieval import Filters, Hit
 
 __all__ = [
     "By", "ComparedAnswer", "Comparison", "ComparisonContext", "Fact", "FoundFact", "Group", "Highlight",
     "NormalizedTexts", "Placement", "compare", "comparison_topic", "find_facts", "is_comparison",
-    "passage_placement", "prepare", "raw_location", "section_kind", "sentences", "with_comparison",
+    "passage_placement", "prepare", "raw_location", "section_kind", "with_comparison",
 ]
 
 logger = logging.getLogger(__name__)
@@ -122,8 +123,8 @@ def _describe(g: Group, words: TopicWords, context: ComparisonContext) -> None:
     for rank, p in enumerate(g.passages):
         chunk = p.hit.chunk
         norm = context.normalized(chunk.doc_id)
-        found = [(s, e, words.coverage(chunk.text[s:e])) for s, e in sentences(chunk.text)
-                 if heading_level(chunk.text[s:e].strip()) is None]
+        found = [(s, e, words.coverage(chunk.text[s:e])) for s, e in units(chunk.text)
+                 if e - s >= 8 and heading_level(chunk.text[s:e].strip()) is None]
         top = max((cov for _, _, cov in found), default=0.0)
         for s, e, cov in found:
             if cov <= 0 or cov < SENTENCE_SHARE * top:

@@ -1,15 +1,12 @@
-"""Key figures in a sentence (percentages, amounts, counts, deadlines), the sentences of a passage, and
-where a quoted piece of a passage lies in the raw file.
+"""Key figures in a sentence (percentages, amounts, counts, deadlines), and where a quoted piece of a passage lies in the raw file.
 
 A staffer comparing periods looks for the numbers first, so each period's figures are shown side by side,
-each cited at its exact place in the file. This module also holds the comparison's sentence splitter
-(`sentences`), until the shared one in qa/text replaces it.
+each cited at its exact place in the file.
 """
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.ingest.chunking import Chunk
@@ -104,19 +101,6 @@ def find_facts(sentence: str) -> list[FoundFact]:
         taken[start:end] = b"\x01" * (end - start)
     found.sort(key=lambda f: f.start)
     return found
-
-
-_SENTENCE = re.compile(r"(?:[^.!?;\n]|[.!?;](?![\s\"”)]|$))+[.!?;]*")
-
-
-def sentences(text: str) -> Iterable[tuple[int, int]]:
-    """[start, end) of each sentence; a decimal or thousands point ("1.200", "5.72") does not end one."""
-    for m in _SENTENCE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s] in " -+•*\t":
-            s += 1
-        if e - s >= 8:
-            yield s, e
 
 
 def raw_location(chunk: Chunk, norm: NormalizedText, a: int, b: int) -> tuple[list[tuple[int, int]], bool]:
