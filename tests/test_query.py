@@ -22,9 +22,9 @@ def test_periods(question, periods):
 
 def test_type_level_conference_and_comparison():
     q = understand("So sánh nghị quyết của Quận ủy qua các năm")
-    assert q.doc_types == {"Nghị quyết"} and q.level == "quận" and q.comparison
+    assert q.doc_types == {"Nghị quyết"} and q.level == "huyện" and q.comparison
     q = understand("Kết luận Hội nghị Thành ủy lần thứ bảy về nhiệm vụ của thành phố")
-    assert q.doc_types == {"Kết luận"} and q.level == "thành phố" and q.conference == 7 and not q.comparison
+    assert q.doc_types == {"Kết luận"} and q.level == "tỉnh" and q.conference == 7 and not q.comparison
     assert understand("ket luan hoi nghi lan thu 11").conference == 11
     assert understand("chỉ tiêu giao quân năm 2022").level == ""  # "quân" (army) is not "quận" (district)
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date as _Date
 from functools import lru_cache
 from qa.ingest.locations import TextLocations
+from qa.metadata.header import read_header, read_signature
+from qa.metadata.issuer import Issuer, parse_body, tier_of
+from qa.metadata.places import district, province
 from qa.metadata.periods import NAM as _NAM, YEAR as _YEAR, Period, reviewed_and_planned
 from qa.text.headings import NUMBER, ROMAN, heading_level
 from qa.text.numbers import is_roman
@@ -41,8 +44,20 @@ class DocumentMetadata:
     number: str = ""
     """As printed ("244-KL/TU"); "" when the document does not state its own number."""
     issuer: str = ""
+    """The issuing body as a user names it: "Tỉnh ủy Quảng Ninh", "Hội đồng nhân dân tỉnh Bình Định"."""
     level: str = ""
-    """"thành phố", "quận", "huyện" or ""."""
+    """Its level: "trung ương", "tỉnh", "thành phố trực thuộc trung ương", "thành phố thuộc tỉnh", "quận",
+    "huyện", "thị xã", "xã", "phường", "thị trấn", "đặc khu", or ""."""
+    parent: str = ""
+    """The body printed above the issuer in the header ("Đảng bộ huyện Đông Anh", "Ủy ban nhân dân tỉnh X")."""
+    province: str = ""
+    """The province or centrally-run city the issuer belongs to ("" for central bodies or when unknown)."""
+    signer: str = ""
+    signer_position: str = ""
+    """"Bí thư", "Phó Chủ tịch", "Chủ tịch Quốc hội", as signed."""
+    authority: str = ""
+    """"T/M", "TM.", "KT.", "TL." ... as printed before the position, "" when signed in one's own name."""
+    recipients: tuple[str, ...] = ()
     conference: str = ""
     """"Hội nghị lần thứ 7, khóa XVI" or ""."""
     date: str = ""
@@ -66,6 +81,11 @@ class DocumentMetadata:
         return self.reviews[0] if self.reviews else None
 
     @property
+    def tier(self) -> str:
+        """What a question can ask for: "trung ương", "tỉnh", "huyện" or "xã" ("" when unknown)."""
+        return tier_of(self.level)
+
+    @property
     def years(self) -> frozenset[int]:
         years = {p.year for p in self.reviews + self.plans}
         if not years and self.term:
@@ -77,6 +97,9 @@ class DocumentMetadata:
         period = self.period
         return {
             "doc_type": self.doc_type, "number": self.number, "issuer": self.issuer, "level": self.level,
+            "parent": self.parent, "province": self.province, "signer": self.signer,
+            "signer_position": self.signer_position, "authority": self.authority,
+            "recipients": list(self.recipients),
             "conference": self.conference, "date": self.date, "meeting_date": self.meeting_date,
             "title": self.title, "reviews": [p.to_json() for p in self.reviews],
             "plans": [p.to_json() for p in self.plans], "term": self.term,
@@ -86,9 +109,9 @@ class DocumentMetadata:
 
     @classmethod
     def from_json(cls, data: dict) -> DocumentMetadata:
-        names = ("doc_type", "number", "issuer", "level", "conference", "date", "meeting_date", "title",
-                 "term", "restored_title")
-        return cls(**{n: data.get(n) or "" for n in names},
+        names = ("doc_type", "number", "issuer", "level", "parent", "province", "signer", "signer_position",
+                 "authority", "conference", "date", "meeting_date", "title", "term", "restored_title")
+        return cls(**{n: data.get(n) or "" for n in names}, recipients=tuple(data.get("recipients") or ()),
                    reviews=tuple(Period.from_json(p) for p in data.get("reviews") or ()),
                    plans=tuple(Period.from_json(p) for p in data.get("plans") or ()),
                    locations=TextLocations.from_json(data["locations"]) if data.get("locations") else None)
@@ -106,15 +129,6 @@ _TYPE_CODES = {
     "qdi": "Quy định", "tb": "Thông báo", "qd": "Quyết định", "ctr": "Chương trình", "tt": "Thông tri",
     "qc": "Quy chế", "hd": "Hướng dẫn", "ttr": "Tờ trình",
 }
-# Hải Phòng's own places, so an accent-free OCR header still names its issuer the usual way.
-_PLACES = {
-    fold_lower(p): p for p in (
-        "Hải Phòng", "Hồng Bàng", "Ngô Quyền", "Lê Chân", "Hải An", "Kiến An", "Đồ Sơn", "Dương Kinh",
-        "Thủy Nguyên", "An Dương", "An Lão", "Kiến Thụy", "Tiên Lãng", "Vĩnh Bảo", "Cát Hải", "Bạch Long Vĩ")
-}
-_LEVEL_OF = {"thanh": "thành phố", "quan": "quận", "huyen": "huyện"}
-_COMMITTEE = {"thành phố": "Thành ủy", "quận": "Quận ủy", "huyện": "Huyện ủy"}
-_CODE_LEVEL = {"tu": "thành phố", "qu": "quận", "hu": "huyện"}
 
 _NUMBER = re.compile(
     r"\b(?:s[o0-9]|số|sô|sỗ|sớ)\s*:?\s*"
@@ -124,7 +138,11 @@ _NUMBER = re.compile(
     re.IGNORECASE)
 _DATE_WORDS = rf"ngay\s+(\d{{1,2}})\s+thang\s+(\d{{1,2}})\s+{_NAM}\s+({_YEAR})"
 _DATE_NUM = rf"(\d{{1,2}})\s*[/.-]\s*(\d{{1,2}})\s*[/.-]\s*({_YEAR})(?![\w/])"
-_PLACE_DATE = re.compile(rf"[a-z][a-z ]{{1,30}},\s*{_DATE_WORDS}")
+_PLACE_DATE = re.compile(rf"[a-z][a-z .'-]{{1,40}},\s*(?:{_DATE_WORDS}|ngay\s+{_DATE_NUM})")
+_LEAD_DATE = re.compile(rf"^\s*(?:{_DATE_WORDS}|ngay\s+{_DATE_NUM})\s*,")
+_COMMITTEE = re.compile(r"^(?:Tỉnh|Thành|Huyện|Quận|Thị) ủy\b|^Đảng ủy\b")
+# The code after the slash of a Party number says the committee's tier (Hướng dẫn 36-HD/VPTW).
+_CODE_TIER = {"tw": "trung ương", "tu": "tỉnh", "hu": "huyện", "qu": "quận", "tu ": "tỉnh"}
 _MEETING = re.compile(
     rf"(?:\bhop|\bhoi nghi\b[^.;]{{0,160}}?\bvao)\s+(?:\w+\s+)?(?:{_DATE_WORDS}|ngay\s+{_DATE_NUM})")
 _NUMWORD = r"(?:nhat|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi)"
@@ -142,7 +160,10 @@ _PROPER = [(re.compile(rf"\b{re.escape(fold_lower(p))}\b"), [w[0].isupper() for 
     "Hội nghị", "Thành ủy", "Quận ủy", "Huyện ủy", "Ban Chấp hành", "Ban Thường vụ", "Đảng bộ", "Đảng ủy",
     "Thường trực", "Đại hội", "Trung ương", "Bộ Chính trị", "Ban Bí thư", "Quốc hội", "Chính phủ",
     "Hội đồng nhân dân", "Ủy ban nhân dân", "Mặt trận Tổ quốc", "Nhân dân", "xây dựng Đảng", "của Đảng",
-    "Đảng Cộng sản Việt Nam", *_PLACES.values())]
+    "Đảng Cộng sản Việt Nam", "Hải Phòng")]
+# After a unit word, a known place name gets its capitals back ("của quận kiến an" -> "của quận Kiến An").
+_UNIT_THEN_WORDS = re.compile(r"\b(?:tinh|thanh pho|quan|huyen|thi xa|xa|phuong|thi tran|uy|dang bo)"
+                              r"((?:\s[a-z]+){1,3})")
 _ROMAN_AFTER = re.compile(r"\b(?:khoa|qu[yi]|dai hoi|phan|tap|lan thu)\s+([ivxl]+)\b")
 
 
@@ -164,8 +185,9 @@ def extract_metadata(raw: str) -> DocumentMetadata:
     intro = _intro(lines, title_end if type_at is not None else 0)
     intro_key = fold_lower(intro)
 
+    head = read_header(header)
     number = ""
-    for line in header:
+    for line in ([head.number_cell] if head.number_cell else []) + header:
         m = _NUMBER.search(line)
         if m:
             number = re.sub(r"\s+", "", m.group(1))
@@ -177,21 +199,16 @@ def extract_metadata(raw: str) -> DocumentMetadata:
     if not doc_type and number:
         doc_type = _type_from_number(number)
 
-    issue_date = ""
-    for k in header_keys:
-        m = _PLACE_DATE.search(k)
-        if m and (issue_date := _iso(m.group(3), m.group(2), m.group(1))):
-            break
+    issue_date = _issue_date([fold_lower(head.date_cell)] if head.date_cell else header_keys) \
+        or _issue_date(header_keys) or _lead_date(intro_key)
     meeting_date = _meeting_date(intro_key) or _meeting_date(title_key)
 
-    level, place, body = _issuer(header_keys, header, title_key, intro_key, key_all, text, number)
-    issuer = ""
-    if body:
-        issuer = body
-    elif level:
-        issuer = f"{_COMMITTEE[level]} {place}".strip()
-        if any(re.match(r"\s*t/m\s+ban thuong vu\b", k) for k in keys):
-            issuer = f"Ban Thường vụ {issuer}"
+    signature = read_signature(lines)
+    issuer = head.issuer or _issuer_from_text(title_key, intro_key, key_all)
+    name = issuer.name if issuer else ""
+    if issuer and fold_lower(signature.on_behalf_of).startswith("ban thuong vu") and _COMMITTEE.match(name):
+        name = f"Ban Thường vụ {name}"
+    level = issuer.level if issuer else _level_from_number(number)
 
     date_year = int((issue_date or self_date or meeting_date or "0")[:4]) or None
     reviews, plans = _review_plan(title_key, intro_key, lines, keys, title_end, date_year)
@@ -203,7 +220,10 @@ def extract_metadata(raw: str) -> DocumentMetadata:
             reviews, plans = _term_periods(int(t.group(1)), int(t.group(2)), title_key, key_all)
 
     return DocumentMetadata(
-        doc_type=doc_type, number=number, issuer=issuer, level=level,
+        doc_type=doc_type, number=number, issuer=name, level=level,
+        parent=head.parent.name if head.parent else "", province=issuer.province if issuer else "",
+        signer=signature.signer, signer_position=signature.position, authority=signature.authority,
+        recipients=signature.recipients,
         conference=_conference(title_key) or _conference(intro_key),
         date=issue_date or self_date or meeting_date, meeting_date=meeting_date,
         title=_title(title_lines, doc_type) if doc_type else "",
@@ -305,6 +325,68 @@ def _iso(year: str, month: str, day: str) -> str:
         return ""
 
 
+def _issue_date(keys: list[str]) -> str:
+    """"Hạ Long, ngày 14 tháng 11 năm 2016" or "Quy Nhơn, ngày 12/7/2023" in the header."""
+    for k in keys:
+        m = _PLACE_DATE.search(k)
+        if m:
+            d = _iso(m.group(3), m.group(2), m.group(1)) if m.group(1) else _iso(m.group(6), m.group(5), m.group(4))
+            if d:
+                return d
+    return ""
+
+
+def _lead_date(intro_key: str) -> str:
+    """"Ngày 14-11-2016, Ban Chấp hành Đảng bộ tỉnh ... đã ban hành ...": a date that opens the text."""
+    m = _LEAD_DATE.search(intro_key)
+    if not m:
+        return ""
+    return _iso(m.group(3), m.group(2), m.group(1)) if m.group(1) else _iso(m.group(6), m.group(5), m.group(4))
+
+
+# With no header, the body that speaks in the title or the opening ("Hội nghị Thành ủy", "Ban Chấp hành
+# Đảng bộ quận", "Đảng ủy xã ... kết luận"), and the unit words that name its own place in the text.
+_SPEAKER = re.compile(r"\b(?:(?P<kind>tinh|thanh|quan|huyen|thi) uy|dang bo (?P<unit>thanh pho|tinh|quan|huyen|thi xa)"
+                      r"|dang uy (?P<commune>xa|phuong|thi tran))\b")
+_SPEAKER_UNIT = {"tinh": "tinh", "thanh": "thanh pho", "quan": "quan", "huyen": "huyen", "thi": "thi xa"}
+_COMMITTEE_OF = {"tinh": "Tỉnh ủy", "thanh pho": "Thành ủy", "quan": "Quận ủy", "huyen": "Huyện ủy",
+                 "thi xa": "Thị ủy"}
+
+
+def _issuer_from_text(title_key: str, intro_key: str, key_all: str) -> Issuer | None:
+    """The issuer of a document printed without its header: the committee its title or opening speaks as,
+    placed by the place its text names most often after that unit word ("thành phố Hải Phòng")."""
+    for key in (title_key, intro_key):
+        m = _SPEAKER.search(key)
+        if m:
+            break
+    else:
+        return None
+    if m.group("commune"):
+        return None  # a commune is too small to be found in the place lists: say nothing rather than guess
+    unit = _SPEAKER_UNIT.get(m.group("kind") or "", m.group("unit") or "")
+    counts: dict[str, int] = {}
+    for n in re.finditer(rf"\b{unit}\s+([a-z]+(?:\s[a-z]+){{0,2}})", key_all):
+        words = n.group(1).split()
+        for size in range(len(words), 0, -1):
+            name = " ".join(words[:size])
+            found = province(name) if unit in ("tinh", "thanh pho") else None
+            found = found or district(name)
+            if found and (unit != "tinh" or found.kind == "tỉnh"):
+                counts[found.name] = counts.get(found.name, 0) + 1
+                break
+    if not counts:
+        return Issuer(_COMMITTEE_OF[unit], "")
+    place = max(counts, key=lambda k: counts[k])
+    return parse_body(f"{_COMMITTEE_OF[unit]} {place}")
+
+
+def _level_from_number(number: str) -> str:
+    """With no header to read, a Party number's code gives the committee's level: "/TW", "/TU", "/HU", "/QU"."""
+    m = re.search(r"/([a-z]{2})\b", fold_lower(number))
+    return _CODE_TIER.get(m.group(1), "") if m else ""
+
+
 def _meeting_date(key: str) -> str:
     m = _MEETING.search(key)
     if not m:
@@ -345,60 +427,6 @@ def _conference(key: str) -> str:
         joined = khoa.replace(" ", "")
         khoa = joined if is_roman(joined) else khoa.split()[0]
     return f"Hội nghị lần thứ {number}" + (f", khóa {khoa.upper()}" if khoa else "")
-
-
-def _issuer(header_keys: list[str], header: list[str], title_key: str, intro_key: str, key_all: str,
-            text: str, number: str) -> tuple[str, str, str]:
-    """(level, place, body name when it is not a party committee) from the header, the number, the title."""
-    for k, line in zip(header_keys, header):
-        if not _is_upper(line):
-            continue
-        m = re.search(r"\b(thanh|quan|huyen)\s+uy\b(?:\s+(.+?))??\s*(?:\b[dp]ang\s+cong\s+san\b|$)", k)
-        if m:
-            level = _LEVEL_OF[m.group(1)]
-            place = _place(line[m.start(2):m.end(2)]) if m.group(2) else ""
-            if not place and level == "thành phố" and "hai phong" in key_all:
-                place = "Hải Phòng"
-            return level, place, ""
-        m = re.search(r"\b(uy ban nhan dan|hoi dong nhan dan)\s+(thanh pho|quan|huyen)\s+(.+?)\s*"
-                      r"(?:\bcong hoa\b|$)", k)
-        if m:
-            level = {"thanh pho": "thành phố", "quan": "quận", "huyen": "huyện"}[m.group(2)]
-            body = "Ủy ban nhân dân" if m.group(1).startswith("uy") else "Hội đồng nhân dân"
-            return level, "", f"{body} {level} {_place(line[m.start(3):m.end(3)])}".strip()
-    level = ""
-    code = re.search(r"/([a-z]{2})\b", fold_lower(number))
-    if code:
-        level = _CODE_LEVEL.get(code.group(1), "")
-    if not level:
-        for k in (title_key, intro_key):
-            hits = [(m.start(), _LEVEL_OF[m.group(1) or m.group(2)]) for m in re.finditer(
-                r"\b(?:(thanh|quan|huyen)\s+uy|dang bo\s+(thanh|quan|huyen))\b", k)]
-            if hits:
-                level = min(hits)[1]
-                break
-    if not level:
-        return "", "", ""
-    if level == "thành phố":
-        place = "Hải Phòng" if "hai phong" in key_all else ""
-    else:
-        word = "quan" if level == "quận" else "huyen"
-        counts: dict[str, int] = {}
-        for pk, name in _PLACES.items():
-            if pk != "hai phong":
-                counts[name] = len(re.findall(rf"\b{word}\s+{pk}\b", key_all))
-        place = max(counts, key=counts.get) if counts and max(counts.values()) else ""
-        if not place:
-            unit = "quận" if level == "quận" else "huyện"
-            named = re.findall(rf"\b{unit}\s+([A-ZĐ]\w+(?:\s+[A-ZĐ]\w+)?)", text)
-            named = [n for n in named if not re.fullmatch(r"Ủy|Uỷ|U[ỷy]", n.split()[0])]
-            place = max(set(named), key=named.count) if named else ""
-    return level, place, ""
-
-
-def _place(printed: str) -> str:
-    printed = " ".join(printed.split()).strip(" ,.-")
-    return _PLACES.get(fold_lower(printed)) or " ".join(w[:1].upper() + w[1:].lower() for w in printed.split())
 
 
 def _review_plan(title_key: str, intro_key: str, lines: list[str], keys: list[str], body_start: int,
@@ -476,6 +504,15 @@ def _title(block: list[str], doc_type: str) -> str:
                 if cap:
                     chars[pos] = chars[pos].upper()
                 pos += len(word) + 1
+    for m in _UNIT_THEN_WORDS.finditer(k):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            if province(" ".join(words[:n])) or district(" ".join(words[:n])):
+                pos = m.start(1) + 1
+                for w in words[:n]:
+                    chars[pos] = chars[pos].upper()
+                    pos += len(w) + 1
+                break
     for m in _ROMAN_AFTER.finditer(k):
         for i in range(m.start(1), m.end(1)):
             chars[i] = chars[i].upper()

@@ -144,6 +144,8 @@ def read_signature(lines: list[str]) -> Signature:
             j = i + 1
             key = fold_lower(tail[j]).strip() if j < len(tail) else ""
         p = _POSITION.match(key)
+        if authority and not p and j < len(tail) and _NAME.match(tail[j].strip(" .:")):
+            return Signature(authority, on_behalf, "", _name(tail[j]), recipients)  # no position printed
         if not p or not _upper(tail[j]):
             continue
         rest = tail[j][len(p.group('p')):].strip()
@@ -156,7 +158,7 @@ def read_signature(lines: list[str]) -> Signature:
             if _SIGNED_NOTE.match(ck) or not candidate:
                 continue
             if _NAME.match(candidate) and not _POSITION.match(ck) and not _RECIPIENTS.match(ck):
-                signer = _title_case(candidate) if candidate.isupper() else candidate
+                signer = _name(candidate)
             break
         if signer or best is None:
             best = Signature(authority, on_behalf, position, signer, recipients)
@@ -189,6 +191,7 @@ def _recipients(lines: list[str]) -> tuple[str, ...]:
     return tuple(x for x in out if x)
 
 
-def _title_case(printed: str) -> str:
-    """"TRẦN LƯU QUANG" -> "Trần Lưu Quang": a name printed in capitals, every word capitalised."""
-    return " ".join(w[:1] + w[1:].lower() for w in printed.split())
+def _name(printed: str) -> str:
+    """A signer's name as printed; "TRẦN LƯU QUANG" in capitals -> "Trần Lưu Quang"."""
+    printed = " ".join(printed.strip(" .:").split())
+    return " ".join(w[:1] + w[1:].lower() for w in printed.split()) if printed.isupper() else printed

@@ -19,8 +19,14 @@ _TYPE_WORDS = {
     "nghi quyet": "Nghị quyết", "ket luan": "Kết luận", "bao cao": "Báo cáo",
     "chi thi": "Chỉ thị", "ke hoach": "Kế hoạch",
 }
-_CITY = re.compile(r"\b(thanh pho|thanh uy|hai phong)\b")
-_DISTRICT = re.compile(r"\b(quan uy|dang bo quan|cap quan)\b")
+# Words that say which tier of government a question is about (qa.metadata.issuer.tier_of).
+_TIER_WORDS = (
+    ("xã", re.compile(r"\b(?:dang uy (?:xa|phuong|thi tran)|cap xa|(?:xa|phuong|thi tran) [a-z]+)\b")),
+    ("huyện", re.compile(r"\b(?:quan uy|huyen uy|thi uy|dang bo (?:quan|huyen|thi xa)|cap (?:quan|huyen)"
+                         r"|(?:huyen|thi xa) [a-z]+)\b")),
+    ("tỉnh", re.compile(r"\b(?:tinh uy|thanh uy|dang bo (?:tinh|thanh pho)|cap (?:tinh|thanh pho)|toan (?:tinh|thanh pho)"
+                        r"|thanh pho|tinh [a-z]+)\b")),
+)
 _COMPARE = re.compile(r"\b(so sanh|qua cac nam|qua cac quy|cac nam|so voi|bien dong|thay doi the nao|thay doi ra sao)\b")
 _CONFERENCE = re.compile(r"\blan thu\s+(\d{1,2}|[a-z]+(?: [a-z]+)?)")
 _NUMBER_WORDS = {
@@ -40,7 +46,7 @@ class Query:
     periods: tuple[Period, ...] = ()
     doc_types: frozenset[str] = frozenset()
     level: str = ""
-    """"thành phố" or "quận" when the question says which level it is about."""
+    """The tier the question is about ("tỉnh", "huyện", "xã"; see qa.metadata.issuer.tier_of), or ""."""
     conference: int | None = None
     comparison: bool = False
     anchors: tuple[str, ...] = field(default=())
@@ -99,9 +105,10 @@ def understand(question: str, restorer: QuestionRestorer | None = None) -> Query
     text = normalize_fragment(validate_question(question))
     folded = fold(text).lower()
     types = frozenset(v for k, v in _TYPE_WORDS.items() if re.search(rf"\b{k}\b", folded))
-    district = bool(_DISTRICT.search(folded) or re.search(r"\bquận\b", text.lower()))
-    city = bool(_CITY.search(folded))
-    level = "quận" if district and not city else "thành phố" if city and not district else ""
+    tiers = {tier for tier, words in _TIER_WORDS if words.search(folded)}
+    if re.search(r"\bquận\b", text.lower()):
+        tiers.add("huyện")
+    level = tiers.pop() if len(tiers) == 1 else ""
     return Query(text=text, folded=folded, periods=tuple(parse_periods(text)), doc_types=types, level=level,
                  conference=conference_number(folded), comparison=bool(_COMPARE.search(folded)),
                  anchors=_anchors(text), restored=restorer.restore_question(text) if restorer else "")

@@ -190,7 +190,7 @@ class Retriever:
             bonus = self.config.period_boost * pm
             if query.doc_types and meta.doc_type in query.doc_types:
                 bonus += self.config.type_boost
-            if query.level and meta.level == query.level:
+            if query.level and meta.tier == query.level:
                 bonus += self.config.level_boost
             hits.append(Hit(c, float(fused[j] + bonus), float(dense[j]), float(lexical[j]), pm, meta))
         hits.sort(key=lambda h: -h.score)
