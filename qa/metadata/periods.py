@@ -31,6 +31,8 @@ class Period:
     """1..4, None = whole year."""
     half: int | None = field(default=None, compare=False)
     """1 = "6 tháng đầu năm", 2 = "6 tháng cuối năm"; None otherwise."""
+    first_months: int | None = field(default=None, compare=False)
+    """7..11 for "9 tháng đầu năm" and the like (the first 3 and 6 months are a quarter and a half)."""
     _key: tuple[int, int, int] = field(init=False, repr=False, compare=True)
     # None does not compare with int, so equality, hashing and ordering all go through this key:
     # (year, first month, -length in months).
@@ -42,12 +44,16 @@ class Period:
             raise ValueError(f"quarter must be 1..4: {self.quarter!r}")
         if self.half is not None and self.half not in (1, 2):
             raise ValueError(f"half must be 1 or 2: {self.half!r}")
-        if self.quarter is not None and self.half is not None:
-            raise ValueError("a period is a quarter or a half, not both")
+        if self.first_months is not None and not 7 <= self.first_months <= 11:
+            raise ValueError(f"first_months must be 7..11: {self.first_months!r}")
+        if sum(x is not None for x in (self.quarter, self.half, self.first_months)) > 1:
+            raise ValueError("a period is a quarter, a half or the first months of a year, one of them")
         if self.quarter is not None:
             key = (self.year, 3 * self.quarter - 2, -3)
         elif self.half is not None:
             key = (self.year, 6 * self.half - 5, -6)
+        elif self.first_months is not None:
+            key = (self.year, 1, -self.first_months)
         else:
             key = (self.year, 1, -12)
         object.__setattr__(self, "_key", key)
@@ -58,17 +64,40 @@ class Period:
             return f"quý {to_roman(self.quarter)}/{self.year}"
         if self.half is not None:
             return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
+        if self.first_months is not None:
+            return f"{self.first_months} tháng đầu năm {self.year}"
         return f"năm {self.year}"
 
     def to_json(self) -> dict:
         out: dict = {"year": self.year, "quarter": self.quarter}
         if self.half is not None:
             out["half"] = self.half
+        if self.first_months is not None:
+            out["first_months"] = self.first_months
         return out
 
     @classmethod
     def from_json(cls, data: dict) -> Period:
-        return cls(int(data["year"]), data.get("quarter"), data.get("half"))
+        return cls(int(data["year"]), data.get("quarter"), data.get("half"), data.get("first_months"))
+
+    @property
+    def months(self) -> tuple[int, int]:
+        """First and last month, counted from year 0: what containment and overlap are computed on."""
+        if self.quarter is not None:
+            a, n = 3 * self.quarter - 2, 3
+        elif self.half is not None:
+            a, n = 6 * self.half - 5, 6
+        elif self.first_months is not None:
+            a, n = 1, self.first_months
+        else:
+            a, n = 1, 12
+        return self.year * 12 + a, self.year * 12 + a + n - 1
+
+    def within(self, other: Period) -> bool:
+        """Whether every month of this period is in `other` (quý II/2022 in 6 tháng đầu năm 2022)."""
+        a, b = self.months
+        c, d = other.months
+        return c <= a and b <= d
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -84,6 +113,8 @@ _QWORD = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "mot": 1, "hai": 2, "ba": 3, "bon"
 _Q_HEAD = re.compile(r"\bqu[yi](?:\s+(iv|iii|ii|i|mot|hai|ba|bon|ll|il|h|n)\b|\s*([1-4])\b)|\bq([1-4])\b")
 _Q_MORE = re.compile(r"\s*(?:,|va|hoac|&)\s*(?:qu[yi]\s+)?(iv|iii|ii|i)\b"
                      r"|\s*(?:,|va|hoac|&)\s*(?:qu[yi]\s*|q)([1-4])\b")
+_MONTHS_HEAD = re.compile(rf"\b(7|8|9|10|11|bay|tam|chin|muoi|muoi mot)\s+thang\s+(?:dau\s+)?(?:cua\s+)?{NAM}\b")
+_MONTH_WORDS = {"bay": 7, "tam": 8, "chin": 9, "muoi": 10, "muoi mot": 11}
 _HALF_HEAD = re.compile(rf"\b(?:(?:6|sau)\s+thang|nua)(?:\s+(dau|cuoi))?\s+(?:cua\s+)?(?:cac\s+)?{NAM}\b")
 _ATTACH_SLASH = re.compile(rf"\s*/\s*(?={YEAR}(?![\w/]))")
 _ATTACH_NAM = re.compile(rf"\s*,?\s*(?:cua\s+)?(?:cac\s+)?{NAM}\s+(?={YEAR})")
@@ -98,7 +129,7 @@ _BARE_YEAR = re.compile(rf"(?<![\w/])({YEAR}){_YEAR_END}")
 _DOC_NUMBER_BEFORE = re.compile(r"\bso\s*$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n")
 
-_Item = tuple[int | None, int | None, int | None]  # year (None = not yet known), quarter, half
+_Item = tuple[int | None, int | None, int | None, int | None]  # year (None: not yet known), quarter, half, months
 
 
 @dataclass
@@ -161,7 +192,7 @@ def _scan(key: str) -> list[_Mention]:
             quarters.append(_QWORD.get(more.group(1) or "") or int(more.group(2)))
             end = more.end()
         years, end = _attached_years(key, end)
-        items = [(y, q, None) for y in (years or [None]) for q in quarters]
+        items = [(y, q, None, None) for y in (years or [None]) for q in quarters]
         take(_Mention(m.start(), end, "quarter", items))
     for m in _HALF_HEAD.finditer(key):
         if not free(m.start(), m.end()):
@@ -175,7 +206,16 @@ def _scan(key: str) -> list[_Mention]:
         years, after = _year_list(key, gap.end()) if gap else ([], end)
         if years:
             end = after
-        items = [(y, None, half) for y in years] if years else [(None, None, half)]
+        items = [(y, None, half, None) for y in years] if years else [(None, None, half, None)]
+        take(_Mention(m.start(), end, "half", items))
+    for m in _MONTHS_HEAD.finditer(key):
+        if not free(m.start(), m.end()):
+            continue
+        n = _MONTH_WORDS.get(m.group(1)) or int(m.group(1))
+        gap = re.compile(r"\s+").match(key, m.end())
+        years, after = _year_list(key, gap.end()) if gap else ([], m.end())
+        end = after if years else m.end()
+        items = [(y, None, None, n) for y in years] if years else [(None, None, None, n)]
         take(_Mention(m.start(), end, "half", items))
     for pat in (_WORD_DATE, _NUM_DATE):
         for m in pat.finditer(key):
@@ -184,13 +224,13 @@ def _scan(key: str) -> list[_Mention]:
     for m in _RANGE.finditer(key):
         if free(m.start(), m.end()) and not _DOC_NUMBER_BEFORE.search(key, max(0, m.start() - 8), m.start()):
             take(_Mention(m.start(), m.end(), "range",
-                          [(y, None, None) for y in _expand(int(m.group(1)), int(m.group(2)))]))
+                          [(y, None, None, None) for y in _expand(int(m.group(1)), int(m.group(2)))]))
     for m in _MONTH_YEAR.finditer(key):
         if free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 12:
-            take(_Mention(m.start(), m.end(), "year", [(int(m.group(2)), None, None)]))
+            take(_Mention(m.start(), m.end(), "year", [(int(m.group(2)), None, None, None)]))
     for m in _BARE_YEAR.finditer(key):
         if free(m.start(), m.end()) and not _DOC_NUMBER_BEFORE.search(key[max(0, m.start() - 8):m.start()]):
-            take(_Mention(m.start(), m.end(), "year", [(int(m.group(1)), None, None)]))
+            take(_Mention(m.start(), m.end(), "year", [(int(m.group(1)), None, None, None)]))
     found.sort(key=lambda x: x.start)
     return found
 
@@ -214,15 +254,15 @@ def _resolve(key: str, mentions: list[_Mention], default_year: int | None) -> No
         j = i - 1 if i and dated[i - 1].start == m.start else i
         before = dated[j - 1] if j and sentence(dated[j - 1].start) == s else None
         year = after.items[0][0] if after else before.items[-1][0] if before else default_year
-        m.items = [(year, q, h) for _, q, h in m.items] if year else []
+        m.items = [(year, q, h, n) for _, q, h, n in m.items] if year else []
 
 
 def _periods(mentions: list[_Mention]) -> list[Period]:
     out: list[Period] = []
     for m in mentions:
-        for y, q, h in m.items:
+        for y, q, h, n in m.items:
             if y is not None:
-                p = Period(y, q, h)
+                p = Period(y, q, h, n)
                 if p not in out:
                     out.append(p)
     return out
@@ -257,6 +297,9 @@ SECTION_REVIEW_CUES = re.compile(r"\b(?:ket qua|tinh hinh|danh gia|kiem diem|so 
 SECTION_PLAN_CUES = re.compile(r"\b(?:nhiem vu|giai phap|chi tieu|phuong huong|ke hoach|muc tieu|trong tam"
                                r"|thoi gian toi|chu de|de xuat|kien nghi)\b")
 _CLAUSE_BREAK = re.compile(r"[;.:()]|\n\s*\n")
+# "nhiệm vụ năm 2024" sets tasks for 2024, but "kết quả thực hiện nhiệm vụ năm 2021" reviews 2021: the word
+# plans a period only when no other cue in its clause says otherwise.
+_TASKS = re.compile(r"\bnhiem vu\b")
 
 
 _CUE_REACH = 300
@@ -273,6 +316,9 @@ def _cue(key: str, pos: int, breaks: list[int]) -> str:
         for m in pat.finditer(key, start, pos):
             if m.end() > best:
                 best, kind = m.end(), name
+    if kind == "" or best < 0:
+        tasks = _TASKS.search(key, start, pos)
+        return "plan" if tasks else ""
     return kind
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from qa.answers.compare.model import Group, vn_date
-from qa.answers.compare.placement import Placement, months, overlaps, time_order, within
+from qa.answers.compare.placement import Placement, overlaps, time_order
 from qa.index.generations import Index
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import Period
@@ -49,7 +49,7 @@ def _term_report_name(meta: DocumentMetadata) -> str:
 
 def _span_label(periods: tuple[Period, ...], meta: DocumentMetadata, kind: str) -> str:
     """"năm 2020 - 6 tháng đầu năm 2023 (sơ kết giữa nhiệm kỳ: kết quả)": a span's stretch and source."""
-    first, last = min(periods), max(periods, key=lambda p: months(p)[1])
+    first, last = min(periods), max(periods, key=lambda p: p.months[1])
     what = (_term_report_name(meta) or " ".join(x for x in (meta.doc_type.lower(), meta.number) if x)
             or "văn bản")
     what += ": kết quả" if kind == "review" else ": phương hướng" if kind == "plan" else ""
@@ -62,9 +62,9 @@ def _doc_order(meta: DocumentMetadata) -> tuple[int, int]:
         y, m, d = (int(x) for x in meta.date.split("-"))
         return (y * 12 + m, d)
     if meta.reviews:
-        return (max(months(p)[1] for p in meta.reviews) + 1, 0)
+        return (max(p.months[1] for p in meta.reviews) + 1, 0)
     if meta.period:
-        return (months(meta.period)[0], 0)
+        return (meta.period.months[0], 0)
     logger.debug("%r has no date nor period: its group comes last", meta.title)
     return (10 ** 9, 0)
 
@@ -92,9 +92,9 @@ def make_groups(named: tuple[Period, ...], by: By | None, cands: list[Candidate]
         meta = docs[doc].metadata
         kind = ("review" if set(periods) <= set(meta.reviews) else
                 "plan" if set(periods) <= set(meta.plans) else "")
-        end = max(months(p)[1] for p in periods)
+        end = max(p.months[1] for p in periods)
         return group(("span", doc, periods), lambda: Group(
-            "span", _span_label(periods, meta, kind), span=(min(periods), max(periods, key=months)), doc=doc,
+            "span", _span_label(periods, meta, kind), span=(min(periods), max(periods, key=lambda p: p.months)), doc=doc,
             order=(end + 1, 0, 1)))
 
     def document_group(doc: str) -> Group:
@@ -119,7 +119,7 @@ def make_groups(named: tuple[Period, ...], by: By | None, cands: list[Candidate]
             about = not named or any(overlaps(periods, p) for p in named)
             belongs[c.index] = [span_group(c)] if about else []
         elif named:
-            belongs[c.index] = [groups[p] for p in named if any(within(q, p) for q in periods)]
+            belongs[c.index] = [groups[p] for p in named if any(q.within(p) for q in periods)]
         else:
             keys = sorted({q if by is By.QUARTER else Period(q.year) for q in periods})
             belongs[c.index] = [group(k, lambda k=k: Group("period", k.label, period=k, order=time_order(k)))

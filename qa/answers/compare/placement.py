@@ -127,35 +127,13 @@ def passage_placement(section: str, meta: DocumentMetadata, text: str = "") -> P
     return Placement(periods, span=True)
 
 
-def within(p: Period, g: Period) -> bool:
-    """Is p inside g (quý II/2022 inside năm 2022 and inside 6 tháng đầu năm 2022)?"""
-    if p.year != g.year:
-        return False
-    if g.quarter is None and g.half is None:
-        return True
-    if g.quarter is not None:
-        return p.quarter == g.quarter
-    return p.half == g.half or (p.quarter is not None and (p.quarter + 1) // 2 == g.half)
-
-
-def months(p: Period) -> tuple[int, int]:
-    """First and last month of a period, counted from year 0."""
-    if p.quarter is not None:
-        a, n = 3 * p.quarter - 2, 3
-    elif p.half is not None:
-        a, n = 6 * p.half - 5, 6
-    else:
-        a, n = 1, 12
-    return p.year * 12 + a, p.year * 12 + a + n - 1
-
-
 def overlaps(periods: Iterable[Period], g: Period) -> bool:
     """Does any of `periods` share a month with g (a term's 2020 .. 2023 with năm 2022)?"""
-    ga, gb = months(g)
-    return any(a <= gb and ga <= b for a, b in map(months, periods))
+    ga, gb = g.months
+    return any(p.months[0] <= gb and ga <= p.months[1] for p in periods)
 
 
 def time_order(p: Period) -> tuple[int, int, int]:
     """Sort key of a period's group: by first month, the longer period first when two start together."""
-    a, b = months(p)
+    a, b = p.months
     return (a, -(b - a), 0)
