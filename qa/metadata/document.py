@@ -16,6 +16,7 @@ from qa.ingest.locations import TextLocations
 from qa.metadata.header import read_header, read_signature
 from qa.metadata.issuer import Issuer, parse_body, tier_of
 from qa.metadata.places import district, province
+from qa.metadata.types import PARTY_CODES, STATE_CODES, TYPES
 from qa.metadata.periods import NAM as _NAM, YEAR as _YEAR, Period, reviewed_and_planned
 from qa.text.headings import NUMBER, ROMAN, heading_level
 from qa.text.numbers import is_roman
@@ -118,29 +119,17 @@ class DocumentMetadata:
 
 
 # folded, lower-cased title word(s) -> accented display; number code -> the same type
-_TYPES = {
-    "ket luan": "Kết luận", "nghi quyet": "Nghị quyết", "bao cao": "Báo cáo", "chi thi": "Chỉ thị",
-    "ke hoach": "Kế hoạch", "quy dinh": "Quy định", "thong bao": "Thông báo", "quyet dinh": "Quyết định",
-    "chuong trinh": "Chương trình", "thong tri": "Thông tri", "quy che": "Quy chế", "huong dan": "Hướng dẫn",
-    "to trinh": "Tờ trình",
-}
-_TYPE_CODES = {
-    "kl": "Kết luận", "nq": "Nghị quyết", "bc": "Báo cáo", "ct": "Chỉ thị", "kh": "Kế hoạch",
-    "qdi": "Quy định", "tb": "Thông báo", "qd": "Quyết định", "ctr": "Chương trình", "tt": "Thông tri",
-    "qc": "Quy chế", "hd": "Hướng dẫn", "ttr": "Tờ trình",
-}
-
 _NUMBER = re.compile(
     r"\b(?:s[o0-9]|số|sô|sỗ|sớ)\s*:?\s*"
     r"(\d{1,5}[a-z]?\s*-\s*[A-ZĐ][A-Za-zĐđ]{0,4}\s*/\s*[A-ZĐ][A-ZĐa-z]{0,5}"  # party style: 244-KL/TU
     # state style: 15/NQ-HĐND
-    r"|\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][A-ZĐa-z]{0,4}\s*-\s*[A-ZĐ][A-ZĐ]{1,6})",
+    r"|\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][A-ZĐa-z]{0,4}\s*-\s*[A-ZĐ][A-ZĐ]{1,8}"
+    r"|\d{1,4}\s*/\s*\d{4}\s*/\s*QH\d{1,2})",  # a law or a resolution of the National Assembly: 35/2021/QH15
     re.IGNORECASE)
 _DATE_WORDS = rf"ngay\s+(\d{{1,2}})\s+thang\s+(\d{{1,2}})\s+{_NAM}\s+({_YEAR})"
 _DATE_NUM = rf"(\d{{1,2}})\s*[/.-]\s*(\d{{1,2}})\s*[/.-]\s*({_YEAR})(?![\w/])"
 _PLACE_DATE = re.compile(rf"[a-z][a-z .'-]{{1,40}},\s*(?:{_DATE_WORDS}|ngay\s+{_DATE_NUM})")
 _LEAD_DATE = re.compile(rf"^\s*(?:{_DATE_WORDS}|ngay\s+{_DATE_NUM})\s*,")
-_COMMITTEE = re.compile(r"^(?:Tỉnh|Thành|Huyện|Quận|Thị) ủy\b|^Đảng ủy\b")
 # The code after the slash of a Party number says the committee's tier (Hướng dẫn 36-HD/VPTW).
 _CODE_TIER = {"tw": "trung ương", "tu": "tỉnh", "hu": "huyện", "qu": "quận", "tu ": "tỉnh"}
 _MEETING = re.compile(
@@ -200,14 +189,12 @@ def extract_metadata(raw: str) -> DocumentMetadata:
         doc_type = _type_from_number(number)
 
     issue_date = _issue_date([fold_lower(head.date_cell)] if head.date_cell else header_keys) \
-        or _issue_date(header_keys) or _lead_date(intro_key)
+        or _issue_date(header_keys) or _lead_date(intro_key) or _passed_date(key_all)
     meeting_date = _meeting_date(intro_key) or _meeting_date(title_key)
 
     signature = read_signature(lines)
     issuer = head.issuer or _issuer_from_text(title_key, intro_key, key_all)
     name = issuer.name if issuer else ""
-    if issuer and fold_lower(signature.on_behalf_of).startswith("ban thuong vu") and _COMMITTEE.match(name):
-        name = f"Ban Thường vụ {name}"
     level = issuer.level if issuer else _level_from_number(number)
 
     date_year = int((issue_date or self_date or meeting_date or "0")[:4]) or None
@@ -221,7 +208,8 @@ def extract_metadata(raw: str) -> DocumentMetadata:
 
     return DocumentMetadata(
         doc_type=doc_type, number=number, issuer=name, level=level,
-        parent=head.parent.name if head.parent else "", province=issuer.province if issuer else "",
+        parent=head.parent.name if head.parent else "",
+        province=(issuer.province if issuer else "") or _province_named(intro_key),
         signer=signature.signer, signer_position=signature.position, authority=signature.authority,
         recipients=signature.recipients,
         conference=_conference(title_key) or _conference(intro_key),
@@ -255,7 +243,7 @@ def _find_type_line(lines: list[str], keys: list[str]) -> tuple[int | None, str]
         seen += 1
         if seen > 15:
             break
-        for word, display in _TYPES.items():
+        for word, display in TYPES.items():
             if (ks == word or ks.startswith(word + " ")) and _is_upper(s[:len(word)]) \
                     and (ks == word or _is_upper(s)):
                 return i, display
@@ -269,6 +257,12 @@ def _title_block(lines: list[str], type_at: int | None) -> tuple[list[str], int]
     block = [lines[type_at]]
     subtitle = False
     i = type_at + 1
+    # a state document's trích yếu is printed in sentence case right under its type line
+    while i < len(lines) and lines[i].strip() and i < type_at + 4 and not _is_upper(lines[i]) \
+            and not lines[i].strip().startswith(("Căn cứ", "Thực hiện", "Theo", "Ngày")):
+        block.append(lines[i].strip())
+        subtitle = True
+        i += 1
     while i < len(lines) and i < type_at + 20 and sum(map(len, block)) < 700:
         s = lines[i].strip()
         if not s:
@@ -312,10 +306,14 @@ def _self_reference(text: str, key_all: str, doc_type: str) -> tuple[str, str]:
 
 
 def _type_from_number(number: str) -> str:
-    """244-KL/TU -> Kết luận; 15/NQ-HĐND -> Nghị quyết."""
+    """244-KL/TU -> Kết luận, 12-TT/TU -> Thông tri (Party); 15/NQ-HĐND -> Nghị quyết, 07/2025/TT-BVHTTDL ->
+    Thông tư (state)."""
     k = fold_lower(number)
-    m = re.match(r"\d+[a-z]?-([a-z]+)/", k) or re.match(r"\d+/(?:\d{4}/)?([a-z]+)-", k)
-    return _TYPE_CODES.get(m.group(1), "") if m else ""
+    m = re.match(r"\d+[a-z]?-([a-z]+)/", k)
+    if m:
+        return PARTY_CODES.get(m.group(1), "")
+    m = re.match(r"\d+/(?:\d{4}/)?([a-z]+)-", k)
+    return STATE_CODES.get(m.group(1), "") if m else ""
 
 
 def _iso(year: str, month: str, day: str) -> str:
@@ -334,6 +332,15 @@ def _issue_date(keys: list[str]) -> str:
             if d:
                 return d
     return ""
+
+
+_PASSED = re.compile(rf"\bthong qua\s+{_DATE_WORDS}")
+
+
+def _passed_date(key_all: str) -> str:
+    """A law's date is the day the National Assembly passed it ("... thông qua ngày 20 tháng 11 năm 2024")."""
+    found = list(_PASSED.finditer(key_all))
+    return _iso(found[-1].group(3), found[-1].group(2), found[-1].group(1)) if found else ""
 
 
 def _lead_date(intro_key: str) -> str:
@@ -379,6 +386,23 @@ def _issuer_from_text(title_key: str, intro_key: str, key_all: str) -> Issuer | 
         return Issuer(_COMMITTEE_OF[unit], "")
     place = max(counts, key=lambda k: counts[k])
     return parse_body(f"{_COMMITTEE_OF[unit]} {place}")
+
+
+_PROVINCE_NAMED = re.compile(r"\b(?:tinh|thanh pho)\s+([a-z]+(?:\s[a-z]+){0,2})")
+
+
+def _province_named(intro_key: str) -> str:
+    """The province the opening names ("phường Tân An, thành phố Buôn Ma Thuột, tỉnh Đắk Lắk"), when the
+    header did not say: the last one named, as an address ends with its province."""
+    found = ""
+    for m in _PROVINCE_NAMED.finditer(intro_key):
+        words = m.group(1).split()
+        for size in range(len(words), 0, -1):
+            p = province(" ".join(words[:size]))
+            if p:
+                found = p.name
+                break
+    return found
 
 
 def _level_from_number(number: str) -> str:

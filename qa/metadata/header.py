@@ -80,10 +80,13 @@ _UNIT_FIRST = re.compile(r"^(?:tinh|thanh pho|quan|huyen|thi xa|xa|phuong|thi tr
 
 
 def _join_split_bodies(bodies: list[str]) -> list[str]:
-    """"HỘI ĐỒNG NHÂN DÂN" / "TỈNH BÌNH ĐỊNH" printed on two lines is one body."""
+    """"HỘI ĐỒNG NHÂN DÂN" / "TỈNH BÌNH ĐỊNH", "SỞ NÔNG NGHIỆP VÀ" / "PHÁT TRIỂN NÔNG THÔN", "BỘ VĂN HÓA,
+    THỂ THAO" / "VÀ DU LỊCH": a body printed on two lines is one body."""
     out: list[str] = []
     for text in bodies:
-        if out and _BARE_KIND.match(fold_lower(out[-1]).strip()) and _UNIT_FIRST.match(fold_lower(text)):
+        prev = fold_lower(out[-1]).strip() if out else ""
+        runs_on = prev.endswith((" va", ",", "-")) or fold_lower(text).startswith("va ")
+        if out and (runs_on or _BARE_KIND.match(prev) and _UNIT_FIRST.match(fold_lower(text))):
             out[-1] = f"{out[-1]} {text}"
         else:
             out.append(text)
@@ -99,9 +102,7 @@ def _upper(s: str) -> bool:
 # Signature block
 # ---------------------------------------------------------------------------------------------------------
 
-_AUTHORITY = re.compile(r"^(?P<a>t/m|tm|kt|tl|tuq|q|thay mat|ky thay|thua lenh)\b\.?\s*(?P<rest>.*)$")
-_AUTHORITY_DISPLAY = {"t/m": "T/M", "tm": "TM.", "kt": "KT.", "tl": "TL.", "tuq": "TUQ.", "q": "Q.",
-                      "thay mat": "T/M", "ky thay": "KT.", "thua lenh": "TL."}
+_AUTHORITY = re.compile(r"^(?P<a>t/m|t/l|t/uq|tm|kt|tl|tuq|q)(?P<dot>\.?)\s+(?P<rest>.*)$")
 _POSITIONS: dict[str, str] = {}  # folded -> as written
 for _display in ("Phó Bí thư Thường trực", "Phó Bí thư", "Bí thư", "Phó Chủ tịch Thường trực", "Phó Chủ tịch",
                  "Chủ tịch", "Phó Thủ tướng", "Thủ tướng", "Bộ trưởng", "Thứ trưởng", "Phó Giám đốc", "Giám đốc",
@@ -139,7 +140,7 @@ def read_signature(lines: list[str]) -> Signature:
         m = _AUTHORITY.match(key)
         j = i
         if m:
-            authority = _AUTHORITY_DISPLAY[m.group("a")]
+            authority = cell[:len(m.group("a")) + len(m.group("dot"))].upper()
             on_behalf = cell[len(cell) - len(m.group("rest")):].strip() if m.group("rest") else ""
             j = i + 1
             key = fold_lower(tail[j]).strip() if j < len(tail) else ""

@@ -138,8 +138,11 @@ def parse_body(printed: str, parent: Issuer | None = None) -> Issuer | None:
     m = _NAMED.match(key)
     if m:
         name = _sentence_case(printed, len(m.group("head").split()))
-        level = CENTRAL if m.group("head") == "bo" else parent.level if parent else ""
-        return Issuer(name, level, in_province)
+        if m.group("head") == "bo":
+            return Issuer(name, CENTRAL)
+        if parent and parent.province and parent.level == PROVINCE:  # a department of a province
+            name = f"{name} tỉnh {parent.province}"
+        return Issuer(name, parent.level if parent else "", in_province)
     return None
 
 

@@ -9,16 +9,17 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from qa.errors import VanbanError
-from qa.metadata.periods import Period, parse_periods
 from qa.ingest.normalize import normalize_fragment
+from qa.metadata.periods import Period, parse_periods
+from qa.metadata.types import TYPES
 from qa.text.vietnamese import fold
 
 MAX_QUESTION_CHARS = 1000
 
-_TYPE_WORDS = {
-    "nghi quyet": "Nghị quyết", "ket luan": "Kết luận", "bao cao": "Báo cáo",
-    "chi thi": "Chỉ thị", "ke hoach": "Kế hoạch",
-}
+# Document types a question names as the kind of document it asks about; types whose names are also
+# everyday words in questions ("quyết định", "dự án", "lệnh", "chương trình") are left out.
+_TYPE_WORDS = {k: TYPES[k] for k in ("nghi quyet", "ket luan", "bao cao", "chi thi", "ke hoach", "nghi dinh",
+                                     "thong tu", "luat", "thong tri")}
 # Words that say which tier of government a question is about (qa.metadata.issuer.tier_of).
 _TIER_WORDS = (
     ("xã", re.compile(r"\b(?:dang uy (?:xa|phuong|thi tran)|cap xa|(?:xa|phuong|thi tran) [a-z]+)\b")),

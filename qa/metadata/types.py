@@ -1,0 +1,35 @@
+"""The types of administrative documents of the Party (Hướng dẫn 36-HD/VPTW) and of the state (Nghị định
+30/2020/NĐ-CP, Luật Ban hành văn bản quy phạm pháp luật), and the codes their numbers carry.
+
+One vocabulary for the title line ("NGHỊ ĐỊNH", "THÔNG TRI"), for numbers ("125-NQ/TU", "30/2020/NĐ-CP")
+and for questions ("nghị quyết", "kết luận").
+"""
+from __future__ import annotations
+
+__all__ = ["PARTY_CODES", "STATE_CODES", "TYPES"]
+
+TYPES: dict[str, str] = {
+    # folded title words -> the type as written; longer names first where one starts another
+    "thong tu lien tich": "Thông tư liên tịch", "nghi quyet lien tich": "Nghị quyết liên tịch",
+    "ket luan": "Kết luận", "nghi quyet": "Nghị quyết", "bao cao": "Báo cáo", "chi thi": "Chỉ thị",
+    "ke hoach": "Kế hoạch", "quy dinh": "Quy định", "thong bao": "Thông báo", "quyet dinh": "Quyết định",
+    "chuong trinh": "Chương trình", "thong tri": "Thông tri", "quy che": "Quy chế", "huong dan": "Hướng dẫn",
+    "to trinh": "Tờ trình", "luat": "Luật", "bo luat": "Bộ luật", "phap lenh": "Pháp lệnh",
+    "nghi dinh": "Nghị định", "thong tu": "Thông tư", "cong van": "Công văn", "cong dien": "Công điện",
+    "de an": "Đề án", "phuong an": "Phương án", "du an": "Dự án", "bien ban": "Biên bản", "lenh": "Lệnh",
+    "hien phap": "Hiến pháp", "giay moi": "Giấy mời",
+}
+PARTY_CODES: dict[str, str] = {
+    # folded code in a Party number ("244-KL/TU") -> type
+    "kl": "Kết luận", "nq": "Nghị quyết", "bc": "Báo cáo", "ct": "Chỉ thị", "kh": "Kế hoạch",
+    "qdi": "Quy định", "tb": "Thông báo", "qd": "Quyết định", "ctr": "Chương trình", "tt": "Thông tri",
+    "qc": "Quy chế", "hd": "Hướng dẫn", "ttr": "Tờ trình", "da": "Đề án", "pa": "Phương án", "cv": "Công văn",
+}
+STATE_CODES: dict[str, str] = {
+    # folded code in a state number ("15/NQ-HĐND", "30/2020/NĐ-CP") -> type
+    "nq": "Nghị quyết", "qd": "Quyết định", "ct": "Chỉ thị", "qc": "Quy chế", "qyd": "Quy định",
+    "tb": "Thông báo", "hd": "Hướng dẫn", "ctr": "Chương trình", "kh": "Kế hoạch", "pa": "Phương án",
+    "da": "Đề án", "bc": "Báo cáo", "bb": "Biên bản", "ttr": "Tờ trình", "cd": "Công điện",
+    "nd": "Nghị định", "tt": "Thông tư", "ttlt": "Thông tư liên tịch", "nqlt": "Nghị quyết liên tịch",
+    "gm": "Giấy mời",
+}
