@@ -16,7 +16,7 @@ from qa.ingest.locations import TextLocations
 from qa.metadata.header import read_header, read_signature
 from qa.metadata.issuer import Issuer, parse_body, tier_of
 from qa.metadata.places import district, province
-from qa.metadata.types import PARTY_CODES, STATE_CODES, TYPES
+from qa.metadata.types import DOCUMENT_NUMBER, PARTY_CODES, STATE_CODES, TYPES
 from qa.metadata.periods import NAM as _NAM, YEAR as _YEAR, Period, reviewed_and_planned
 from qa.text.headings import NUMBER, ROMAN, heading_level
 from qa.text.numbers import is_roman
@@ -119,13 +119,7 @@ class DocumentMetadata:
 
 
 # folded, lower-cased title word(s) -> accented display; number code -> the same type
-_NUMBER = re.compile(
-    r"\b(?:s[o0-9]|số|sô|sỗ|sớ)\s*:?\s*"
-    r"(\d{1,5}[a-z]?\s*-\s*[A-ZĐ][A-Za-zĐđ]{0,4}\s*/\s*[A-ZĐ][A-ZĐa-z]{0,5}"  # party style: 244-KL/TU
-    # state style: 15/NQ-HĐND
-    r"|\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][A-ZĐa-z]{0,4}\s*-\s*[A-ZĐ][A-ZĐ]{1,8}"
-    r"|\d{1,4}\s*/\s*\d{4}\s*/\s*QH\d{1,2})",  # a law or a resolution of the National Assembly: 35/2021/QH15
-    re.IGNORECASE)
+_NUMBER = re.compile(rf"\b(?:s[o0-9]|số|sô|sỗ|sớ)\s*:?\s*({DOCUMENT_NUMBER})", re.IGNORECASE)
 _DATE_WORDS = rf"ngay\s+(\d{{1,2}})\s+thang\s+(\d{{1,2}})\s+{_NAM}\s+({_YEAR})"
 _DATE_NUM = rf"(\d{{1,2}})\s*[/.-]\s*(\d{{1,2}})\s*[/.-]\s*({_YEAR})(?![\w/])"
 _PLACE_DATE = re.compile(rf"[a-z][a-z .'-]{{1,40}},\s*(?:{_DATE_WORDS}|ngay\s+{_DATE_NUM})")

@@ -6,7 +6,21 @@ and for questions ("nghị quyết", "kết luận").
 """
 from __future__ import annotations
 
-__all__ = ["PARTY_CODES", "STATE_CODES", "TYPES"]
+import re
+
+__all__ = ["DOCUMENT_NUMBER", "PARTY_CODES", "STATE_CODES", "TYPES", "number_key"]
+
+DOCUMENT_NUMBER = (
+    r"\d{1,5}[a-z]?\s*-\s*[A-ZĐ][A-Za-zĐđ]{0,4}\s*/\s*[A-ZĐ][A-ZĐa-z]{0,5}"  # Party: 244-KL/TU
+    r"|\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][A-ZĐa-z]{0,4}\s*-\s*[A-ZĐ][A-ZĐ]{1,8}"  # state: 30/2020/NĐ-CP
+    r"|\d{1,4}\s*/\s*\d{4}\s*/\s*QH\d{1,2}"  # a law or resolution of the National Assembly: 35/2021/QH15
+)
+"""Số và ký hiệu of a document in either system (a regex, case-insensitive by use)."""
+
+
+def number_key(number: str) -> str:
+    """How two printings of one number compare: "244 - KL/TU" and "244-kl/tu" are the same number."""
+    return re.sub(r"\s+", "", number).lower().replace("đ", "d").replace("Đ", "d")
 
 TYPES: dict[str, str] = {
     # folded title words -> the type as written; longer names first where one starts another

@@ -12,6 +12,7 @@ from qa.errors import VanbanError
 from qa.ingest.normalize import normalize_fragment
 from qa.metadata.periods import Period, parse_periods
 from qa.metadata.types import TYPES
+from qa.search.references import Reference, find_references
 from qa.text.vietnamese import fold
 
 MAX_QUESTION_CHARS = 1000
@@ -50,6 +51,8 @@ class Query:
     """The tier the question is about ("tỉnh", "huyện", "xã"; see qa.metadata.issuer.tier_of), or ""."""
     conference: int | None = None
     comparison: bool = False
+    references: tuple[Reference, ...] = ()
+    """Documents and articles the question names ("Kết luận số 244-KL/TU", "Điều 6 của Luật ...")."""
     anchors: tuple[str, ...] = field(default=())
     """Acronyms and proper names the answer must mention (GRDP, FDI, Đà Nẵng), as typed."""
     restored: str = ""
@@ -112,4 +115,4 @@ def understand(question: str, restorer: QuestionRestorer | None = None) -> Query
     level = tiers.pop() if len(tiers) == 1 else ""
     return Query(text=text, folded=folded, periods=tuple(parse_periods(text)), doc_types=types, level=level,
                  conference=conference_number(folded), comparison=bool(_COMPARE.search(folded)),
-                 anchors=_anchors(text), restored=restorer.restore_question(text) if restorer else "")
+                 references=find_references(text), anchors=_anchors(text), restored=restorer.restore_question(text) if restorer else "")

@@ -17,6 +17,7 @@ from qa.index.generations import Index
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import Period, parse_periods
 from qa.search.query import Query
+from qa.search.references import in_article, resolve
 from qa.text.vietnamese import fold
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,10 @@ class RetrievalConfig:
     period_boost: float = 0.4
     type_boost: float = 0.1
     level_boost: float = 0.1
+    reference_boost: float = 0.3
+    """For a passage of a document the question names by number or by name."""
+    article_boost: float = 0.4
+    """For a passage inside the article the question names ("Điều 6"), on top of `reference_boost`."""
     comparison_floor: float = 0.5
     """In a comparison, a period joins only if its best passage scores at least this share of the best."""
     near_copy: float = 0.75
@@ -138,6 +143,33 @@ class Retriever:
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self._tokens = [_token_set(c.full_text) for c in index.chunks]
+        self._by_doc: dict[str, list[int]] = {}
+        for i, c in enumerate(index.chunks):
+            self._by_doc.setdefault(c.doc_id, []).append(i)
+
+    def _referenced(self, query: Query, allowed: np.ndarray) -> dict[int, float]:
+        """Bonus by chunk position for the documents and articles the question names; their chunks join
+        the candidates even when neither retriever ranked them (a named article of a long law)."""
+        bonus: dict[int, float] = {}
+        metas = {d: doc.metadata for d, doc in self.index.documents.items()}
+        ok = set(allowed.tolist())
+        for ref in query.references:
+            docs = resolve(ref, metas)
+            if not docs and not ref.article:
+                continue
+            if ref.number or ref.name:
+                logger.debug("question names %s: resolved to %s", ref, sorted(docs) or "nothing indexed")
+            positions = [i for d in docs for i in self._by_doc.get(d, [])] if docs \
+                else range(len(self.index.chunks))
+            for i in positions:
+                if i not in ok:
+                    continue
+                add = self.config.reference_boost if docs else 0.0
+                if ref.article and in_article(self.index.chunks[i].section, ref.article):
+                    add += self.config.article_boost
+                if add:
+                    bonus[i] = max(bonus.get(i, 0.0), add)
+        return bonus
 
     def allowed(self, filters: Filters | None) -> np.ndarray:
         """Positions of the chunks `filters` lets through (all of them when there are none)."""
@@ -178,7 +210,8 @@ class Retriever:
         lex_top = allowed[np.argsort(-lexical_all[allowed], kind="stable")[:n]]
         found = self.index.dense_search(qvec, n, filters.where() if filters else None)  # filter pushed down
         dense_top = [self.index.position[cid] for cid, _ in found]
-        cand = np.array(list(dict.fromkeys([*dense_top, *lex_top.tolist()])), dtype=np.int64)
+        referenced = self._referenced(query, allowed) if query.references else {}
+        cand = np.array(list(dict.fromkeys([*dense_top, *lex_top.tolist(), *referenced])), dtype=np.int64)
         scores = self._scored(qvec, lexical_all, cand)
         dense, lexical, fused = scores.dense, scores.lexical, scores.fused
         hits = []
@@ -192,6 +225,7 @@ class Retriever:
                 bonus += self.config.type_boost
             if query.level and meta.tier == query.level:
                 bonus += self.config.level_boost
+            bonus += referenced.get(int(i), 0.0)
             hits.append(Hit(c, float(fused[j] + bonus), float(dense[j]), float(lexical[j]), pm, meta))
         hits.sort(key=lambda h: -h.score)
         if query.comparison:
