@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from qa.index.lexical import has_accents, tokenize
 from qa.metadata.document import DocumentMetadata
+from qa.metadata.periods import Period, parse_periods
 from qa.text.vietnamese import fold
 from qa.search.query import Query, conference_number
 from qa.search.retrieval import Hit, period_match
@@ -26,12 +28,36 @@ MIN_PERIOD_TOPIC = 0.4
 over all periods: otherwise the topic is discussed, but never for that period."""
 
 
+_YEAR = re.compile(r"(?<![\d/.\-])((?:19|20)\d\d)(?![\d/])")
+
+
 @dataclass(frozen=True)
 class CorpusView:
     """What abstention needs to know of the whole corpus: each document's metadata and folded text."""
 
     metadata: Mapping[str, DocumentMetadata]
     folded_text: Mapping[str, str]
+
+    @cached_property
+    def years(self) -> Mapping[str, frozenset[int]]:
+        """The years each document's text names (not inside a document number): a plan for 2024 that
+        reports 2023's figures speaks of 2023 too, whatever its metadata says."""
+        return {d: frozenset(int(y) for y in _YEAR.findall(t)) for d, t in self.folded_text.items()}
+
+    def about(self, periods: tuple[Period, ...]) -> list[str]:
+        """Documents about one of `periods` by their metadata, or naming it in their text when it is a
+        whole year (a quarter needs the document's own periods: "2022" in a text is no quý I/2022)."""
+        wanted = {p.year for p in periods if p.quarter is None and p.half is None and p.first_months is None}
+        return [d for d, m in self.metadata.items()
+                if period_match(periods, m, "") >= 1.0 or wanted & self.years.get(d, frozenset())]
+
+
+def _names_period(hit: Hit, periods: tuple[Period, ...]) -> bool:
+    """Whether a passage names a period inside one asked about ("Năm 2022, hàng hóa qua cảng ..." for năm
+    2022; "quý I/2022" for năm 2022 or quý I/2022, but "năm 2022" is no answer about quý I/2022)."""
+    if not any(str(p.year) in hit.chunk.full_text for p in periods):
+        return False
+    return any(own.within(p) for own in parse_periods(hit.chunk.full_text) for p in periods)
 
 
 def _contains(folded_doc: str, anchor: str) -> bool:
@@ -47,7 +73,7 @@ def abstain_reason(query: Query, hits: list[Hit], corpus: CorpusView) -> str | N
     if not hits:
         return "Không tìm thấy đoạn văn bản nào liên quan."
     if query.periods and not query.comparison:
-        covered = [d for d, m in corpus.metadata.items() if period_match(query.periods, m, "") >= 1.0]
+        covered = corpus.about(query.periods)
         if not covered:
             labels = ", ".join(p.label for p in query.periods)
             return f"Kho văn bản không có văn bản nào về {labels}."
@@ -68,7 +94,7 @@ def abstain_reason(query: Query, hits: list[Hit], corpus: CorpusView) -> str | N
             labels = ", ".join(p.label for p in query.periods)
             return f"Các văn bản về {labels} không đề cập đến \"{anchor}\"."
     if query.periods and not query.comparison:
-        in_period = [h for h in hits if h.period_match >= 1.0]
+        in_period = [h for h in hits if h.period_match >= 1.0 or _names_period(h, query.periods)]
         best_lexical = max(h.lexical for h in hits)
         if not in_period or max(h.lexical for h in in_period) < MIN_PERIOD_TOPIC * best_lexical:
             labels = ", ".join(p.label for p in query.periods)
