@@ -180,7 +180,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(metrics.to_json())
         return 0
-    cols = ["questions", "hit@k", "all@k", "recall@k", "mrr@10", "abstention", "false_abstention", "mean_passage_chars"]
+    cols = ["questions", "hit@k", "all@k", "recall@k", "mrr@10", "abstention", "false_abstention", "answer",
+            "mean_passage_chars"]
     print(f"{'type':<14}" + "".join(f"{c.replace('@k', f'@{args.k}'):>18}" for c in cols))
     for name, row in [*metrics.by_type.items(), ("ALL", metrics.overall)]:
         print(f"{name:<14}" + "".join(f"{row[c]:>18.3f}" if c in row and c != "questions" else

@@ -2,10 +2,16 @@
 
 A passage covers an evidence item when its raw-file spans overlap at least half of the quote's span
 in the original file; a passage longer than 1,500 characters never counts as a citation.
+
+The answer text is judged too, where the gold item gives the exact string(s) the answer must hold (a
+figure, a date, a name; several separated by "; "): `answer` is the share of such questions whose answer
+box holds every string (case and tone placement aside), counting an abstention on an unanswerable question
+as right and on an answerable one as wrong. A long free-text gold answer (the dev set's) is not judged.
 """
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -13,8 +19,11 @@ from pathlib import Path
 
 from qa.answers.answer import Answer
 from qa.errors import VanbanError
+from qa.text.vietnamese import canonical_tones
 
 MAX_CITABLE_CHARS = 1500
+MAX_EXACT_ANSWER = 80
+"""A gold answer longer than this is a description, not a string the answer box must hold."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,15 @@ class GoldItem:
     type: str
     evidence: tuple[tuple[str, str], ...]
     """(doc, quote) pairs; empty for an unanswerable question."""
+    answer: str = ""
+    """The exact string(s) the answer must hold, "; "-separated; "" (or a long free text) when not judged."""
+
+    @property
+    def answer_parts(self) -> tuple[str, ...]:
+        """The strings to find in the answer, when the gold answer is short enough to be exact."""
+        if not self.answer or len(self.answer) > MAX_EXACT_ANSWER or not self.evidence:
+            return ()
+        return tuple(a.strip() for a in self.answer.split("; ") if a.strip())
 
 
 def load_gold(path: Path) -> list[GoldItem]:
@@ -38,7 +56,8 @@ def load_gold(path: Path) -> list[GoldItem]:
         try:
             d = json.loads(line)
             items.append(GoldItem(d["id"], d["question"], d.get("type", ""),
-                                  tuple((e["doc"], e["quote"]) for e in d.get("evidence", []))))
+                                  tuple((e["doc"], e["quote"]) for e in d.get("evidence", [])),
+                                  d.get("answer") or ""))
         except (ValueError, KeyError) as exc:
             raise VanbanError(f"Dòng {n} của {path} không hợp lệ: {exc}", f"Line {n} of {path} is invalid: {exc}")
     return items
@@ -66,6 +85,9 @@ class QuestionResult:
     covered_at: list[list[int]]
     """For each evidence item, the ranks (1-based) of the passages covering it."""
     passage_lengths: list[int]
+    answer_text: str = ""
+    answer_right: bool | None = None
+    """Whether the answer box holds the gold strings (None when the item gives none to check)."""
 
     def first_rank(self) -> int | None:
         ranks = [r for rs in self.covered_at for r in rs]
@@ -93,7 +115,19 @@ def judge(item: GoldItem, answer: Answer, raw_text: Callable[[str], str]) -> Que
             if c.doc_id == doc and len(c.full_text) <= MAX_CITABLE_CHARS and any(covers(c.spans, q) for q in spans):
                 ranks.append(p.n)
         covered.append(ranks)
-    return QuestionResult(item, answer.abstained, covered, [len(p.hit.chunk.full_text) for p in answer.passages])
+    right = None
+    if item.answer_parts:
+        shown = _comparable(answer.text)
+        right = not answer.abstained and all(_comparable(a) in shown for a in item.answer_parts)
+    elif not item.evidence:
+        right = answer.abstained
+    return QuestionResult(item, answer.abstained, covered, [len(p.hit.chunk.full_text) for p in answer.passages],
+                          answer.text, right)
+
+
+def _comparable(text: str) -> str:
+    """Case, spacing and tone placement aside, as a staffer reading the answer would compare."""
+    return " ".join(canonical_tones(unicodedata.normalize("NFC", text)).lower().split())
 
 
 def _summarise(results: list[QuestionResult], k: int) -> dict[str, float]:
@@ -110,6 +144,9 @@ def _summarise(results: list[QuestionResult], k: int) -> dict[str, float]:
         out["false_abstention"] = sum(r.abstained for r in answerable) / len(answerable)
     if unanswerable:
         out["abstention"] = sum(r.abstained for r in unanswerable) / len(unanswerable)
+    judged = [r for r in results if r.answer_right is not None]
+    if judged:
+        out["answer"] = sum(bool(r.answer_right) for r in judged) / len(judged)
     lengths = [n for r in results for n in r.passage_lengths[:k]]
     if lengths:
         out["mean_passage_chars"] = sum(lengths) / len(lengths)
@@ -126,8 +163,9 @@ def evaluate(items: list[GoldItem], ask: Callable[[str], Answer], raw_text: Call
     for r in results:
         missed = [i for i, rs in enumerate(r.covered_at) if not any(x <= k for x in rs)]
         wrong_abstain = r.abstained != (not r.item.evidence)
-        if missed or wrong_abstain:
+        if missed or wrong_abstain or r.answer_right is False:
             metrics.failures.append({"id": r.item.id, "type": r.item.type, "question": r.item.question,
                                      "abstained": r.abstained, "missed_evidence": missed,
-                                     "first_rank": r.first_rank()})
+                                     "first_rank": r.first_rank(), "answer_right": r.answer_right,
+                                     "answer": r.answer_text})
     return metrics
