@@ -1,7 +1,10 @@
-"""The extractive answer: the sentences of the retrieved passages that answer best, each with a
-citation marker [n] pointing at its passage, and the passages as cited evidence.
+"""The extractive answer: the item the question asks for (a figure, a date, a name), stated first, then the
+sentences of the retrieved passages that support it, each with a citation marker [n], and the passages.
 
-No generative model ships offline, so the answer is made only of the documents' own sentences.
+No generative model ships offline, so the answer is made only of the documents' own words. What a document
+says about itself (who signed it, its number, its date, its issuer) is answered from its metadata. A question
+asking for an item that no passage about its subject holds is answered "not found", with the passages still
+shown.
 """
 from __future__ import annotations
 
@@ -9,15 +12,23 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from qa.answers.items import items
+from qa.metadata.periods import parse_periods
+from qa.search.intent import Asks
 from qa.search.query import Query
+from qa.search.references import resolve
 from qa.search.retrieval import Hit
 from qa.index.lexical import tokenize
 from qa.text.headings import heading_level
 from qa.text.sentences import units
 from qa.text.vietnamese import fold
 
-MAX_ANSWER_CHARS = 450
-MAX_SENTENCES = 3
+MAX_ANSWER_CHARS = 300
+"""The direct answer and its supporting sentences stay this short: the answer box is read, not studied."""
+MAX_SENTENCES = 2
+ABSTAIN_WITHOUT_ITEM = False
+SUBJECT_SHARE = 0.5
+"""An item counts as the answer only in a sentence that holds this share of the question's subject weight."""
 
 
 @dataclass
@@ -56,6 +67,9 @@ class Answer:
     restored_text: str = ""
     """`text` with the sentences of documents that lost their accents in their machine-restored reading
     (shown labelled as such); "" when no sentence comes from such a document."""
+    direct: str = ""
+    """The item asked for, as the document writes it ("13,22%", "ngày 15/12/2023", "Trần Lưu Quang"), shown
+    first and bold; "" when the question asks for no single item."""
 
     def to_json(self, id: str | None = None) -> dict:
         out: dict = {"id": id} if id is not None else {}
@@ -67,6 +81,8 @@ class Answer:
             out["restored_question"] = self.query.restored
         if self.restored_text:
             out["restored_answer"] = self.restored_text
+        if self.direct:
+            out["direct_answer"] = self.direct
         return out
 
 
@@ -74,52 +90,158 @@ def _idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def best_sentences(query: Query, passages: list[Passage], df: Callable[[str], int],
-                   n_passages: int) -> list[tuple[str, int, str]]:
-    """(sentence, passage number, restored reading or "") triples that cover the question's words best,
-    in answer order.
+@dataclass(order=True)
+class _Unit:
+    score: float
+    rank: int
+    order: int
+    text: str = field(compare=False)
+    reading: str = field(compare=False)
+    direct: str = field(compare=False, default="")
+    direct_reading: str = field(compare=False, default="")
 
-    Words and neighbouring-word pairs are weighted by how rare they are in the corpus, so "giao quân"
-    counts for more than "năm"; a clause that starts mid-sentence (lower case) counts for less.
-    """
+
+def _in_period(query: Query, p: Passage) -> bool:
+    """A passage about the period the question names: by its place (section, document) or its own words."""
+    if p.hit.period_match >= 1.0:
+        return True
+    text = p.hit.chunk.full_text
+    return any(str(w.year) in text for w in query.periods) and any(
+        own.within(w) for own in parse_periods(text) for w in query.periods)
+
+
+def _subject(query: Query) -> set[str]:
+    """The question's words that carry its subject: not the question words, periods or document names."""
+    return set(tokenize(query.folded)) - _QUESTION_TOKENS - {str(p.year) for p in query.periods}
+
+
+_QUESTION_TOKENS = frozenset(tokenize(fold(
+    "bao nhiêu mấy là gì ai ở đâu khi nào ngày nào thế nào như thế nào có không được đạt của trong năm quý "
+    "tháng các những về cho theo và với tại thì đã sẽ phải bao giờ nào hay hoặc").lower()))
+
+
+_AS_CONTENT = {Asks.ISSUE_DATE: Asks.DATE, Asks.SIGNER: Asks.PERSON}
+"""What a metadata question asks for when the document it names is not indexed: its date or its signer
+as other documents mention them ("Nghị quyết số 30-NQ/TW, ngày 23/11/2022 của Bộ Chính trị")."""
+
+
+def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
+               n_passages: int) -> list[_Unit]:
+    """The sentences (or clauses of long ones) that answer best, in answer order, the first holding the
+    item asked for when one does.
+
+    Words and neighbouring-word pairs weigh by their rarity in the corpus ("giao quân" more than "năm"); a
+    sentence holding an item of the kind asked ("bao nhiêu": a figure) gains, one without loses; [1] is
+    preferred to [2]. When the question names a period, only passages about it answer (retrieval order)."""
+    kind = _AS_CONTENT.get(query.asks, query.asks)
+    numbers = [r.number for r in query.references if r.number]
+    eligible = passages
+    if query.periods and not query.comparison:
+        eligible = [p for p in passages if _in_period(query, p)] or passages
     q_tokens = set(tokenize(query.folded))
-    scored: list[tuple[float, int, int, str, str]] = []
-    for rank, p in enumerate(passages[:3]):
-        text = p.hit.chunk.full_text
-        # a passage under a heading that matches the question ("3. Bài học kinh nghiệm") answers it
-        # with its first sentences, even when they do not repeat the heading's words
+    subject = _subject(query)
+    scored: list[_Unit] = []
+    for rank, p in enumerate(eligible[:3]):
+        chunk = p.hit.chunk
+        text = chunk.full_text
         # words that name the document ("báo cáo sơ kết giữa nhiệm kỳ") pick the document, not the sentence
         title = set(tokenize(fold(p.hit.meta.title).lower())) if p.hit.meta else set()
 
         def weight(tokens: set[str]) -> float:
             return sum(_idf(df(t), n_passages) * (0.2 if t in title else 1.0) for t in tokens)
 
-        section = q_tokens.intersection(tokenize(fold(p.hit.chunk.section).lower())) - title
+        subject_weight = weight(subject) or 1.0
+        # a passage under a heading that matches the question ("3. Bài học kinh nghiệm") answers it with its
+        # first sentences, even when they do not repeat the heading's words
+        section = q_tokens.intersection(tokenize(fold(chunk.section).lower())) - title
         section_score = 0.5 * weight(section)
+        notes_from = len(chunk.text)
         for order, (a, b) in enumerate(units(text)):
             sent = text[a:b].strip(" -+•\n")
-            # the restored reading has the text's length: the same cut is the same sentence
-            reading = p.hit.chunk.restored[a:b].strip(" -+•\n")
-            if len(sent) < 20 or heading_level(sent) is not None:
+            reading = chunk.restored[a:b].strip(" -+•\n") if chunk.restored and b <= len(chunk.restored) else ""
+            if len(sent) < 12 or heading_level(sent) is not None:
                 continue
-            overlap = q_tokens.intersection(tokenize(fold(sent).lower()))
+            words = set(tokenize(fold(sent).lower()))
+            overlap = q_tokens & words
             if not overlap and not section:
                 continue
-            score = weight(overlap) + section_score
-            score = score / (1 + 0.002 * len(sent)) * (0.7 if sent[:1].islower() else 1.0) - 0.35 * rank - 0.01 * order
-            scored.append((score, rank, order, sent, reading))
-    scored.sort(key=lambda t: -t[0])
-    chosen: list[tuple[float, int, int, str, str]] = []
+            score = (weight(overlap) + section_score) / (1 + 0.002 * len(sent))
+            found = items(sent, kind)
+            key = sent.lower().replace(" ", "")
+            names_number = any(n in key for n in numbers)
+            if numbers and found and names_number:  # the item right after the number named ("số 30-NQ/TW, ngày ...")
+                at = min(key.find(n) for n in numbers if n in key)
+                found = [it for it in found if len(sent[:it.start].replace(" ", "")) >= at] or found
+            covers_subject = names_number or weight(subject & words) + section_score >= SUBJECT_SHARE * subject_weight
+            direct = direct_reading = ""
+            if found and covers_subject:
+                best = max(found, key=lambda it: (len(q_tokens & set(tokenize(fold(sent[max(0, it.start - 60):it.start])
+                                                                               .lower()))), -it.start))
+                direct = best.text
+                if reading:
+                    offset = text[a:b].find(sent)
+                    direct_reading = reading[best.start:best.end] if offset == 0 else ""
+                score *= 1.6
+            elif kind.wants_item:
+                score *= 0.4
+            if a >= notes_from and not direct:
+                score *= 0.5  # a footnote body answers only when it holds the item asked for
+            score *= 0.7 if sent[:1].islower() else 1.0
+            scored.append(_Unit(score - 0.35 * rank - 0.01 * order, rank, order, sent, reading, direct,
+                               direct_reading))
+    scored.sort(key=lambda u: -u.score)
+    chosen: list[_Unit] = []
     total = 0
-    for item in scored:
-        if len(chosen) == MAX_SENTENCES or (chosen and item[0] < 0.5 * chosen[0][0]):
+    for u in scored:
+        if len(chosen) == MAX_SENTENCES or (chosen and u.score < 0.5 * chosen[0].score):
             break
-        if total + len(item[3]) > MAX_ANSWER_CHARS and chosen:
+        if chosen and total + len(u.text) > MAX_ANSWER_CHARS:
             continue
-        chosen.append(item)
-        total += len(item[3])
-    chosen.sort(key=lambda t: (t[1], t[2]))
-    return [(s, passages[r].n, reading) for _, r, _, s, reading in chosen]
+        chosen.append(u)
+        total += len(u.text)
+    first = chosen[:1]
+    rest = sorted(chosen[1:], key=lambda u: (u.rank, u.order))
+    for u in first + rest:
+        u.rank = passages.index(eligible[u.rank])
+    return first + rest
+
+
+def _metadata_answer(query: Query, passages: list[Passage]) -> Answer | None:
+    """"Ai ký ...?", "số hiệu ...?", "ban hành ngày nào?", "cơ quan nào ban hành?": from the document's own
+    header or signature block; the passage that prints it is cited when it is among the passages."""
+    if not passages or passages[0].hit.meta is None:
+        return None
+    meta = passages[0].hit.meta
+    doc = passages[0].hit.chunk.doc_id
+    named = [r for r in query.references if r.number or r.name]
+    if named and not any(resolve(r, {doc: meta}) for r in named):
+        return None  # the question names another document: what the passages say of it answers
+    label = " ".join(x for x in (meta.doc_type, meta.number) if x) or meta.title or doc
+    kind = query.asks
+    if kind is Asks.SIGNER and meta.signer:
+        role = ", ".join(x for x in (meta.signer_position, " ".join(
+            x for x in (meta.authority, _capitalised(meta.signed_for)) if x)) if x)
+        direct, said = meta.signer, f"{meta.signer}{f' ({role})' if role else ''} ký {label}"
+    elif kind is Asks.ISSUER and meta.issuer:
+        direct, said = meta.issuer, f"{label} do {meta.issuer} ban hành"
+    elif kind is Asks.NUMBER and meta.number:
+        direct, said = meta.number, f"{meta.doc_type or 'Văn bản'} số {meta.number}" + (
+            f" ({meta.title})" if meta.title and meta.title != meta.doc_type else "")
+    elif kind is Asks.ISSUE_DATE and meta.date:
+        y, m, d = meta.date.split("-")
+        direct, said = f"ngày {int(d)}/{int(m)}/{y}", f"{label} ban hành ngày {int(d)}/{int(m)}/{y}"
+    else:
+        return None
+    cited = next((p for p in passages if p.hit.chunk.doc_id == doc and direct.split("/")[0].split()[-1]
+                  in p.hit.chunk.full_text), passages[0])
+    return Answer(query.text, False, f"{direct} — {said}. [{cited.n}]", passages, "", query, direct=direct)
+
+
+def _capitalised(printed: str) -> str:
+    """"BAN THƯỜNG VỤ" -> "Ban Thường vụ": a body printed in capitals, as a sentence names it."""
+    words = printed.split()
+    return " ".join(w[:1] + w[1:].lower() if i < 2 else w.lower() for i, w in enumerate(words)) \
+        if printed.isupper() else printed
 
 
 def compose(query: Query, hits: list[Hit], reason: str | None, df: Callable[[str], int], n_passages: int) -> Answer:
@@ -127,14 +249,32 @@ def compose(query: Query, hits: list[Hit], reason: str | None, df: Callable[[str
     if reason:
         return Answer(query.text, True, f"Không tìm thấy câu trả lời trong các văn bản. {reason}",
                       passages, reason, query)
-    sentences = best_sentences(query, passages, df, n_passages)
-    if not sentences and passages:
+    if query.asks.from_metadata and (answer := _metadata_answer(query, passages)):
+        return answer
+    chosen = best_units(query, passages, df, n_passages)
+    if ABSTAIN_WITHOUT_ITEM and query.asks.wants_item and passages and not any(u.direct for u in chosen):
+        reason = _NOT_STATED[query.asks]
+        return Answer(query.text, True, f"Không tìm thấy câu trả lời trong các văn bản. {reason}",
+                      passages, reason, query)
+    if not chosen and passages:
         chunk = passages[0].hit.chunk
 
         def clip(t: str) -> str:  # spaces sit at the same places in the restored reading
             return t[:MAX_ANSWER_CHARS].rsplit(" ", 1)[0] + "…" if len(t) > MAX_ANSWER_CHARS else t
 
-        sentences = [(clip(chunk.full_text), 1, clip(chunk.restored) if chunk.restored else "")]
-    text = " ".join(f"{s} [{n}]" for s, n, _ in sentences)
-    restored = " ".join(f"{r or s} [{n}]" for s, n, r in sentences) if any(r for _, _, r in sentences) else ""
-    return Answer(query.text, False, text, passages, "", query, restored)
+        chosen = [_Unit(0.0, 0, 0, clip(chunk.full_text), clip(chunk.restored) if chunk.restored else "")]
+    direct = chosen[0].direct if chosen else ""
+    lead = f"{direct} — " if direct else ""
+    text = lead + " ".join(f"{u.text} [{passages[u.rank].n}]" for u in chosen)
+    restored = ""
+    if any(u.reading for u in chosen):
+        lead_r = f"{chosen[0].direct_reading or direct} — " if direct else ""
+        restored = lead_r + " ".join(f"{u.reading or u.text} [{passages[u.rank].n}]" for u in chosen)
+    return Answer(query.text, False, text, passages, "", query, restored, direct=direct)
+
+
+_NOT_STATED = {
+    Asks.QUANTITY: "Các đoạn văn bản liên quan không nêu con số được hỏi.",
+    Asks.DATE: "Các đoạn văn bản liên quan không nêu thời điểm được hỏi.",
+    Asks.PERSON: "Các đoạn văn bản liên quan không nêu tên người được hỏi.",
+}

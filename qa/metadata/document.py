@@ -58,6 +58,8 @@ class DocumentMetadata:
     """"Bí thư", "Phó Chủ tịch", "Chủ tịch Quốc hội", as signed."""
     authority: str = ""
     """"T/M", "TM.", "KT.", "TL." ... as printed before the position, "" when signed in one's own name."""
+    signed_for: str = ""
+    """What the authority is for, as printed: "BAN CHẤP HÀNH", "HỘI ĐỒNG NHÂN DÂN", "CHỦ TỊCH"."""
     recipients: tuple[str, ...] = ()
     conference: str = ""
     """"Hội nghị lần thứ 7, khóa XVI" or ""."""
@@ -99,7 +101,7 @@ class DocumentMetadata:
         return {
             "doc_type": self.doc_type, "number": self.number, "issuer": self.issuer, "level": self.level,
             "parent": self.parent, "province": self.province, "signer": self.signer,
-            "signer_position": self.signer_position, "authority": self.authority,
+            "signer_position": self.signer_position, "authority": self.authority, "signed_for": self.signed_for,
             "recipients": list(self.recipients),
             "conference": self.conference, "date": self.date, "meeting_date": self.meeting_date,
             "title": self.title, "reviews": [p.to_json() for p in self.reviews],
@@ -111,7 +113,7 @@ class DocumentMetadata:
     @classmethod
     def from_json(cls, data: dict) -> DocumentMetadata:
         names = ("doc_type", "number", "issuer", "level", "parent", "province", "signer", "signer_position",
-                 "authority", "conference", "date", "meeting_date", "title", "term", "restored_title")
+                 "authority", "signed_for", "conference", "date", "meeting_date", "title", "term", "restored_title")
         return cls(**{n: data.get(n) or "" for n in names}, recipients=tuple(data.get("recipients") or ()),
                    reviews=tuple(Period.from_json(p) for p in data.get("reviews") or ()),
                    plans=tuple(Period.from_json(p) for p in data.get("plans") or ()),
@@ -205,6 +207,7 @@ def extract_metadata(raw: str) -> DocumentMetadata:
         parent=head.parent.name if head.parent else "",
         province=(issuer.province if issuer else "") or _province_named(intro_key),
         signer=signature.signer, signer_position=signature.position, authority=signature.authority,
+        signed_for=signature.on_behalf_of,
         recipients=signature.recipients,
         conference=_conference(title_key) or _conference(intro_key),
         date=issue_date or self_date or meeting_date, meeting_date=meeting_date,

@@ -16,7 +16,7 @@ from qa.index.filters import Filters
 from qa.index.generations import Index
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import Period, parse_periods
-from qa.search.query import Query
+from qa.search.query import Query, conference_number
 from qa.search.references import in_article, resolve
 from qa.text.vietnamese import fold
 
@@ -45,6 +45,8 @@ class RetrievalConfig:
     level_boost: float = 0.1
     reference_boost: float = 0.3
     """For a passage of a document the question names by number or by name."""
+    conference_boost: float = 0.3
+    """For a passage of the document of the conference the question names ("Hội nghị lần thứ 11")."""
     article_boost: float = 0.4
     """For a passage inside the article the question names ("Điều 6"), on top of `reference_boost`."""
     comparison_floor: float = 0.5
@@ -143,6 +145,8 @@ class Retriever:
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self._tokens = [_token_set(c.full_text) for c in index.chunks]
+        self._conference = {d: conference_number(fold(doc.metadata.conference).lower())
+                            for d, doc in index.documents.items() if doc.metadata.conference}
         self._by_doc: dict[str, list[int]] = {}
         for i, c in enumerate(index.chunks):
             self._by_doc.setdefault(c.doc_id, []).append(i)
@@ -226,6 +230,8 @@ class Retriever:
             if query.level and meta.tier == query.level:
                 bonus += self.config.level_boost
             bonus += referenced.get(int(i), 0.0)
+            if query.conference is not None and self._conference.get(c.doc_id) == query.conference:
+                bonus += self.config.conference_boost
             hits.append(Hit(c, float(fused[j] + bonus), float(dense[j]), float(lexical[j]), pm, meta))
         hits.sort(key=lambda h: -h.score)
         if query.comparison:

@@ -3,7 +3,7 @@ order, the figures they state side by side, and "không đề cập" where a per
 
 Three small pure pieces do the Vietnamese work and are tested on the seeds' real lines: `comparison_topic`
 (topic.py: the question without its comparison and period words), `passage_placement` (placement.py: the
-period a passage is about, from its section path and its document's metadata) and `find_facts` (facts.py:
+period a passage is about, from its section path and its document's metadata) and `find_facts` (qa/answers/figures.py:
 figures, targets and deadlines in a sentence). `compare` puts them together over the Retriever's scores,
 with what its generation's `ComparisonContext` (context.py) keeps; model.py holds the result.
 """
@@ -14,7 +14,7 @@ import re
 
 from qa.answers.answer import Passage
 from qa.answers.compare.context import ComparisonContext, NormalizedTexts, prepare
-from qa.answers.compare.facts import FoundFact, find_facts, raw_location
+from qa.answers.figures import FoundFact, find_facts, raw_location
 from qa.answers.compare.grouping import By, Candidate, make_groups
 from qa.answers.compare.model import ComparedAnswer, Comparison, Fact, Group, Highlight, with_comparison
 from qa.answers.compare.placement import Placement, passage_placement, section_kind

@@ -1,4 +1,5 @@
-"""Key figures in a sentence (percentages, amounts, counts, deadlines), and where a quoted piece of a passage lies in the raw file.
+"""Key figures in a sentence (percentages, amounts, counts, deadlines), and where a quoted piece of a passage
+lies in the raw file: what answers state and comparisons put side by side.
 
 A staffer comparing periods looks for the numbers first, so each period's figures are shown side by side,
 each cited at its exact place in the file.

@@ -1,0 +1,56 @@
+"""The items an answer states, found in a sentence: a quantity with its unit, a date, a person's name, a
+place. Each is a span of the sentence, so the answer can show it, bold, exactly as the document wrote it.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from qa.answers.figures import find_facts
+from qa.search.intent import Asks
+
+__all__ = ["Item", "items"]
+
+
+class Item(NamedTuple):
+    start: int
+    end: int
+    text: str
+
+
+_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+# A bare count and the word it counts ("họp 21 kỳ", "03 trụ cột"), when no figure with a unit was found.
+_COUNT = re.compile(rf"(?<![\w/.,\-])({_NUMBER})(?:\s*[-–]\s*(?:{_NUMBER}))?\s+([^\W\d_]+)")
+_YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
+_DATE = re.compile(
+    r"(?:(?:trước|đến|từ|vào|trong|chậm nhất|sau|hết)\s+)?"
+    r"(?:ngày\s+\d{1,2}\s*(?:[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*(?:19|20)\d\d)?|tháng\s+\d{1,2}(?:\s+năm\s+(?:19|20)\d\d)?)"
+    r"|\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d"
+    r"|tháng\s+\d{1,2}(?:\s*/\s*(?:19|20)\d\d|\s+năm\s+(?:19|20)\d\d)?"
+    r"|quý\s+[IV]{1,3}(?:\s*/\s*(?:19|20)\d\d|\s+năm\s+(?:19|20)\d\d)?"
+    r"|năm\s+(?:19|20)\d\d)",
+    re.IGNORECASE)
+# Vietnamese family names (the common ones): a capitalised run that starts with one is a person's name.
+_SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh "
+             "Trương Lâm Phùng Mai Tô Hà Tạ Lương Đinh Cao Chu Lưu Quách Kiều Thái Văn Triệu Tăng Lại Mạc La "
+             "Khúc Nông Thân Ninh Từ Châu Giang Tôn Hứa Vi Lục Đồng Nghiêm Quan").split()
+_NAME = re.compile(r"\b(?:" + "|".join(_SURNAMES) + r")(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,3}\b")
+_PLACE = re.compile(r"\b(?:tại|ở|trên địa bàn)\s+((?:(?:các|những)\s+)?(?:[a-zà-ỹđ]+\s+)?"
+                    r"[A-ZĐÀ-Ỹ][\wà-ỹđ]*(?:[\s,]+(?:và\s+)?[A-ZĐÀ-Ỹ][\wà-ỹđ]*){0,6})")
+
+
+def items(sentence: str, kind: Asks) -> list[Item]:
+    """The items of `kind` in a sentence, in order; [] when it states none."""
+    if kind in (Asks.QUANTITY, Asks.DIRECTION):
+        found = [Item(f.start, f.end, f.text) for f in find_facts(sentence)]
+        if found:
+            return found
+        return [Item(m.start(), m.end(), m.group()) for m in _COUNT.finditer(sentence)
+                if not _YEAR_ALONE.fullmatch(m.group(1))]
+    if kind in (Asks.DATE, Asks.ISSUE_DATE):
+        return [Item(m.start(), m.end(), m.group()) for m in _DATE.finditer(sentence)]
+    if kind in (Asks.PERSON, Asks.SIGNER):
+        return [Item(m.start(), m.end(), m.group()) for m in _NAME.finditer(sentence)]
+    if kind is Asks.PLACE:
+        return [Item(m.start(1), m.end(1), m.group(1).rstrip(" ,")) for m in _PLACE.finditer(sentence)]
+    return []
