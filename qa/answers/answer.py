@@ -9,13 +9,14 @@ shown.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.answers.items import items
 from qa.metadata.periods import parse_periods
 from qa.search.intent import Asks
-from qa.search.query import Query
+from qa.search.query import Query, conference_number
 from qa.search.references import resolve
 from qa.search.retrieval import Hit
 from qa.index.lexical import tokenize
@@ -111,14 +112,20 @@ def _in_period(query: Query, p: Passage) -> bool:
 
 
 def _subject(query: Query) -> set[str]:
-    """The question's words that carry its subject: not the question words, periods or document names."""
-    return set(tokenize(query.folded)) - _QUESTION_TOKENS - {str(p.year) for p in query.periods}
+    """The question's words that carry its subject (single syllables): not the question words or years."""
+    return {t for t in tokenize(query.folded) if "_" not in t} - _QUESTION_TOKENS - {str(p.year) for p in query.periods}
 
 
 _QUESTION_TOKENS = frozenset(tokenize(fold(
     "bao nhiêu mấy là gì ai ở đâu khi nào ngày nào thế nào như thế nào có không được đạt của trong năm quý "
     "tháng các những về cho theo và với tại thì đã sẽ phải bao giờ nào hay hoặc").lower()))
 
+
+# A header's place-and-date line ("Cần Thơ, ngày 29 tháng 9 năm 2023") dates the document; it answers nothing.
+_HEADER_LINE = re.compile(r"^[^\d,.;:]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.IGNORECASE)
+
+_RANK_WEIGHT = (1.0, 0.55, 0.35)
+"""What a sentence of the first, second and third passage is worth: [1] answers unless it plainly does not."""
 
 _AS_CONTENT = {Asks.ISSUE_DATE: Asks.DATE, Asks.SIGNER: Asks.PERSON}
 """What a metadata question asks for when the document it names is not indexed: its date or its signer
@@ -144,13 +151,18 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
     for rank, p in enumerate(eligible[:3]):
         chunk = p.hit.chunk
         text = chunk.full_text
-        # words that name the document ("báo cáo sơ kết giữa nhiệm kỳ") pick the document, not the sentence
-        title = set(tokenize(fold(p.hit.meta.title).lower())) if p.hit.meta else set()
+        # words that name the document ("báo cáo sơ kết giữa nhiệm kỳ") or its body and place ("Đảng ủy xã Tân
+        # Lập") pick the document, not the sentence
+        meta = p.hit.meta
+        title = set(tokenize(fold(f"{meta.title} {meta.issuer} {meta.province}").lower())) if meta else set()
 
         def weight(tokens: set[str]) -> float:
             return sum(_idf(df(t), n_passages) * (0.2 if t in title else 1.0) for t in tokens)
 
         subject_weight = weight(subject) or 1.0
+        # another conference's document answers nothing about the one asked ("lần thứ 7" is not "lần thứ 3")
+        other_meeting = query.conference is not None and meta is not None and meta.conference != "" and \
+            conference_number(fold(meta.conference).lower()) != query.conference
         # a passage under a heading that matches the question ("3. Bài học kinh nghiệm") answers it with its
         # first sentences, even when they do not repeat the heading's words
         section = q_tokens.intersection(tokenize(fold(chunk.section).lower())) - title
@@ -159,14 +171,16 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
         for order, (a, b) in enumerate(units(text)):
             sent = text[a:b].strip(" -+•\n")
             reading = chunk.restored[a:b].strip(" -+•\n") if chunk.restored and b <= len(chunk.restored) else ""
-            if len(sent) < 12 or heading_level(sent) is not None:
+            if len(sent) < 12 or heading_level(sent) is not None or _HEADER_LINE.match(sent):
                 continue
+            if meta is not None and len(sent) > 20 and fold(sent).lower() in fold(meta.title).lower():
+                continue  # the document's own title names its subject; it answers nothing
             words = set(tokenize(fold(sent).lower()))
             overlap = q_tokens & words
             if not overlap and not section:
                 continue
             score = (weight(overlap) + section_score) / (1 + 0.002 * len(sent))
-            found = items(sent, kind)
+            found = _precise(items(sent, kind), kind, query.folded)
             key = sent.lower().replace(" ", "")
             names_number = any(n in key for n in numbers)
             if numbers and found and names_number:  # the item right after the number named ("số 30-NQ/TW, ngày ...")
@@ -187,8 +201,9 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
             if a >= notes_from and not direct:
                 score *= 0.5  # a footnote body answers only when it holds the item asked for
             score *= 0.7 if sent[:1].islower() else 1.0
-            scored.append(_Unit(score - 0.35 * rank - 0.01 * order, rank, order, sent, reading, direct,
-                               direct_reading))
+            score *= 0.3 if other_meeting else 1.0
+            scored.append(_Unit(score * _RANK_WEIGHT[rank] - 0.01 * order, rank, order, sent, reading, direct,
+                                direct_reading))
     scored.sort(key=lambda u: -u.score)
     chosen: list[_Unit] = []
     total = 0
@@ -204,6 +219,22 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
     for u in first + rest:
         u.rank = passages.index(eligible[u.rank])
     return first + rest
+
+
+_DAY = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}|ngày\s+\d", re.IGNORECASE)
+_MONTH = re.compile(r"tháng\s+\d|\d{1,2}\s*/\s*\d{4}|\d{1,2}\s*[/.\-]\s*\d{1,2}", re.IGNORECASE)
+
+
+def _precise(found: list, kind: Asks, folded_question: str) -> list:
+    """The dates precise enough for the question: a day for "ngày nào", a month for "tháng nào", any for
+    "khi nào" (best first: a day, then a month, then a quarter or year)."""
+    if kind is not Asks.DATE or not found:
+        return found
+    if "ngay nao" in folded_question or "ngay may" in folded_question or "truoc ngay" in folded_question:
+        return [it for it in found if _DAY.search(it.text)]
+    if "thang nao" in folded_question:
+        return [it for it in found if _MONTH.search(it.text)]
+    return sorted(found, key=lambda it: (not _DAY.search(it.text), not _MONTH.search(it.text)))
 
 
 def _metadata_answer(query: Query, passages: list[Passage]) -> Answer | None:
@@ -229,7 +260,8 @@ def _metadata_answer(query: Query, passages: list[Passage]) -> Answer | None:
             f" ({meta.title})" if meta.title and meta.title != meta.doc_type else "")
     elif kind is Asks.ISSUE_DATE and meta.date:
         y, m, d = meta.date.split("-")
-        direct, said = f"ngày {int(d)}/{int(m)}/{y}", f"{label} ban hành ngày {int(d)}/{int(m)}/{y}"
+        direct = f"ngày {int(d)} tháng {int(m)} năm {y}"  # as the national format writes it in the header
+        said = f"{label} ban hành {direct} ({int(d):02d}/{int(m):02d}/{y})"
     else:
         return None
     cited = next((p for p in passages if p.hit.chunk.doc_id == doc and direct.split("/")[0].split()[-1]

@@ -26,6 +26,7 @@ _STARTER = re.compile(r"\s+(?=[\"“‘«(\[\-–•+*]|\d|[^\W\d_])")
 _MARK_ONLY = re.compile(r"(?:(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)\s+(?:\d{1,3}[a-zđ]?|[IVXLC]{1,7})"
                         r"|\(\d{1,3}\)|\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,7}|[a-zđ]\))[.)]*")
 _SEMICOLON = re.compile(r";(?=\s)")
+_LIST_COLON = re.compile(r":\s+(?=[^\W\d_])(?=[A-ZĐÀ-Ỹ])")
 
 
 def _ends_sentence(text: str, m: re.Match[str], sentence_start: int) -> bool:
@@ -73,8 +74,9 @@ def sentences(text: str) -> list[str]:
 
 
 def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """The semicolon clauses of text[start:end] (a long sentence listing items "...; ...; ..."), each
-    ending with its own semicolon; a semicolon inside brackets does not split."""
+    """The clauses of text[start:end], a long sentence listing items: "...; ...; ...", and "...: Tổng sản phẩm
+    ..." (a colon that opens a capitalised list). Each clause keeps its own semicolon or colon; one inside
+    brackets does not split."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     depth, a = 0, start
@@ -84,7 +86,7 @@ def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tupl
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif ch == ";" and depth == 0 and _SEMICOLON.match(text, i):
+        elif depth == 0 and (ch == ";" and _SEMICOLON.match(text, i) or ch == ":" and _LIST_COLON.match(text, i)):
             spans.append((a, i + 1))
             a = i + 1
     spans.append((a, end))
