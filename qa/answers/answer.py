@@ -124,6 +124,7 @@ _QUESTION_TOKENS = frozenset(tokenize(fold(
 # A header's place-and-date line ("Cần Thơ, ngày 29 tháng 9 năm 2023") dates the document; it answers nothing.
 _HEADER_LINE = re.compile(r"^[^\d,.;:]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.IGNORECASE)
 
+_NUMBER_LINE = re.compile(r"^Số\s*:?\s*\d[^\s]*$")
 _RANK_WEIGHT = (1.0, 0.55, 0.35)
 """What a sentence of the first, second and third passage is worth: [1] answers unless it plainly does not."""
 
@@ -171,8 +172,9 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
         for order, (a, b) in enumerate(units(text)):
             sent = text[a:b].strip(" -+•\n")
             reading = chunk.restored[a:b].strip(" -+•\n") if chunk.restored and b <= len(chunk.restored) else ""
-            if len(sent) < 12 or heading_level(sent) is not None or _HEADER_LINE.match(sent):
-                continue
+            if len(sent) < 12 or _HEADER_LINE.match(sent) or _NUMBER_LINE.match(sent) or (
+                    heading_level(sent) is not None and (len(sent) < 50 or not sent.endswith((".", ";")))):
+                continue  # a heading names a part; a numbered full sentence ("1. Khu vực đồng bằng: ...") is body
             if meta is not None and len(sent) > 20 and fold(sent).lower() in fold(meta.title).lower():
                 continue  # the document's own title names its subject; it answers nothing
             words = set(tokenize(fold(sent).lower()))
