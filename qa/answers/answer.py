@@ -27,8 +27,10 @@ from qa.text.vietnamese import fold
 MAX_ANSWER_CHARS = 300
 """The direct answer and its supporting sentences stay this short: the answer box is read, not studied."""
 MAX_SENTENCES = 2
-ABSTAIN_WITHOUT_ITEM = False
 SUBJECT_SHARE = 0.5
+MIN_ITEM_COVERAGE = 0.35
+"""Below this share of the question's subject, no sentence holding a figure (date, name) is about what was
+asked ("bao nhiêu sân bay quốc tế": port and FDI figures are no answer): "not found"."""
 """An item counts as the answer only in a sentence that holds this share of the question's subject weight."""
 
 
@@ -134,13 +136,15 @@ as other documents mention them ("Nghị quyết số 30-NQ/TW, ngày 23/11/2022
 
 
 def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
-               n_passages: int) -> list[_Unit]:
+               n_passages: int) -> tuple[list[_Unit], float]:
     """The sentences (or clauses of long ones) that answer best, in answer order, the first holding the
     item asked for when one does.
 
     Words and neighbouring-word pairs weigh by their rarity in the corpus ("giao quân" more than "năm"); a
     sentence holding an item of the kind asked ("bao nhiêu": a figure) gains, one without loses; [1] is
-    preferred to [2]. When the question names a period, only passages about it answer (retrieval order)."""
+    preferred to [2]. When the question names a period, only passages about it answer (retrieval order).
+    Also returns how much of the question's subject the best sentence holding an item of the kind asked
+    covers (0 when no sentence holds one): too little, and the documents do not say."""
     kind = _AS_CONTENT.get(query.asks, query.asks)
     numbers = [r.number for r in query.references if r.number]
     eligible = passages
@@ -148,6 +152,7 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
         eligible = [p for p in passages if _in_period(query, p)] or passages
     q_tokens = set(tokenize(query.folded))
     subject = _subject(query)
+    best_item_coverage = 0.0
     scored: list[_Unit] = []
     for rank, p in enumerate(eligible[:3]):
         chunk = p.hit.chunk
@@ -188,7 +193,10 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
             if numbers and found and names_number:  # the item right after the number named ("số 30-NQ/TW, ngày ...")
                 at = min(key.find(n) for n in numbers if n in key)
                 found = [it for it in found if len(sent[:it.start].replace(" ", "")) >= at] or found
-            covers_subject = names_number or weight(subject & words) + section_score >= SUBJECT_SHARE * subject_weight
+            coverage = 1.0 if names_number else (weight(subject & words) + section_score) / subject_weight
+            if found:
+                best_item_coverage = max(best_item_coverage, coverage)
+            covers_subject = coverage >= SUBJECT_SHARE
             direct = direct_reading = ""
             if found and covers_subject:
                 best = max(found, key=lambda it: (len(q_tokens & set(tokenize(fold(sent[max(0, it.start - 60):it.start])
@@ -220,7 +228,7 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
     rest = sorted(chosen[1:], key=lambda u: (u.rank, u.order))
     for u in first + rest:
         u.rank = passages.index(eligible[u.rank])
-    return first + rest
+    return first + rest, best_item_coverage
 
 
 _DAY = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}|ngày\s+\d", re.IGNORECASE)
@@ -285,8 +293,8 @@ def compose(query: Query, hits: list[Hit], reason: str | None, df: Callable[[str
                       passages, reason, query)
     if query.asks.from_metadata and (answer := _metadata_answer(query, passages)):
         return answer
-    chosen = best_units(query, passages, df, n_passages)
-    if ABSTAIN_WITHOUT_ITEM and query.asks.wants_item and passages and not any(u.direct for u in chosen):
+    chosen, item_coverage = best_units(query, passages, df, n_passages)
+    if query.asks.wants_item and passages and item_coverage < MIN_ITEM_COVERAGE:
         reason = _NOT_STATED[query.asks]
         return Answer(query.text, True, f"Không tìm thấy câu trả lời trong các văn bản. {reason}",
                       passages, reason, query)

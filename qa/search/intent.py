@@ -49,8 +49,7 @@ _PATTERNS: tuple[tuple[Asks, re.Pattern[str]], ...] = tuple((kind, re.compile(p)
     (Asks.DIRECTION, r"\btang hay giam\b|\bgiam hay tang\b|\b(?:tang|giam) (?:the nao|ra sao)\b"
                      r"|\bbien dong (?:the nao|ra sao)\b"),
     (Asks.DATE, r"\bngay (?:nao|may)\b|\bkhi nao\b|\bbao gio\b|\b(?:thoi gian|thoi diem|luc) nao\b"),
-    (Asks.QUANTITY, r"\bbao nhieu\b|(?<!nha )\bmay (?!moc)[a-z]+|\bphan tram\b|\bty le\b.*\b(?:la|dat)\b\s*\??$"
-                    r"|\bso luong\b|\bmuc\b.*\bla\b\s*\??$"),
+    (Asks.QUANTITY, r"\bbao nhieu\b|(?<!nha )\bmay (?!moc)[a-z]+|\bphan tram\b|\bso luong\b"),
     (Asks.DATE, r"\b(?:thang|nam|quy) nao\b|\bthoi han\b|\bhan chot\b|\btu ngay\b.*\?$"),
     (Asks.PERSON, r"\bai\b|\bnguoi nao\b|\bdong chi nao\b|\bten (?:la )?gi\b"),
     (Asks.PLACE, r"\bo dau\b|\btai dau\b|\bnoi nao\b|\bcho nao\b|\b(?:dia diem|dia ban|dia phuong|xa|phuong"
