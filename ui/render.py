@@ -64,7 +64,7 @@ def answer_record(answer: Answer) -> dict:
     query = getattr(answer, "query", None)
     return {"question": answer.question, "abstained": answer.abstained, "text": answer.text,
             "reason": answer.reason, "restored": getattr(query, "restored", "") or "",
-            "restored_answer": answer.restored_text,
+            "restored_answer": answer.restored_text, "direct": getattr(answer, "direct", ""),
             "passages": [passage_record(p) for p in answer.passages],
             "comparison": (comparison_record(answer.comparison)
                            if getattr(answer, "comparison", None) is not None else None)}
@@ -76,11 +76,15 @@ def cited_numbers(text: str, count: int) -> list[int]:
     return [n for n in seen if 1 <= n <= count]
 
 
-def _answer_text_html(text: str, count: int) -> str:
+def _answer_text_html(text: str, count: int, direct: str = "") -> str:
     """The answer's text, escaped, with each valid [n] a button that takes the reader to card n (a marker
-    beyond the passages stays plain text)."""
+    beyond the passages stays plain text); the item asked for, when the text opens with it, in bold."""
     parts: list[str] = []
     at = 0
+    lead = next((d for d in (direct,) if d and text.startswith(f"{d} — ")), "")
+    if lead:
+        parts.append(f'<strong class="vb-direct">{escape_html(lead)}</strong>')
+        at = len(lead)
     for m in _MARKER.finditer(text):
         n = int(m.group(1))
         if not 1 <= n <= count:
@@ -182,7 +186,8 @@ def _answer_body_html(record: dict, count: int) -> str:
     accents, their restored reading under the label, and the sentences as read one click away."""
     restored = record.get("restored_answer") or ""
     if not restored:
-        return (f'<p class="vb-answer-text">{_answer_text_html(record["text"], count)}</p>'
+        body = _answer_text_html(record["text"], count, record.get("direct", ""))
+        return (f'<p class="vb-answer-text">{body}</p>'
                 '<p class="vb-answer-note">Câu trả lời trích nguyên văn từ văn bản; '
                 "bấm [n] để xem nguồn.</p>")
     return (f'<p class="vb-answer-text">{_answer_text_html(restored, count)}</p>'
