@@ -24,6 +24,8 @@ LABEL = 100
 """An unnumbered label line that titles the list after it (decided by the chunker, which sees the next line)."""
 
 MAX_HEADING_CHARS = 220
+MAX_SENTENCE_HEADING = 60
+"""A numbered line ending in "." or ";" longer than this is a numbered sentence, not a heading."""
 _ROMAN = r"[IVXLC]{1,7}"
 _ORDINAL = r"(?:thứ\s+)?(?:nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)"
 _LEGAL = re.compile(
@@ -92,6 +94,8 @@ def heading(line: str) -> Heading | None:
             number, _, rest = line.partition(" ")
             if _SENTENCE_END.search(rest.rstrip(" .:")):
                 return None
+            if len(line) > MAX_SENTENCE_HEADING and line.endswith((".", ";")):
+                return None  # "1. Hoàn thành quy hoạch ..., chậm triển khai quá 24 tháng.": a numbered sentence
             return Heading(level, "roman" if level == ROMAN else "number", number.rstrip("."))
     letters = [c for c in line if c.isalpha()]
     if len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.85 and len(line) <= 160:
