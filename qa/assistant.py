@@ -18,7 +18,9 @@ from qa.answers.compare import By, Comparison, compare as compare_periods, is_co
 from qa.answers.compare import prepare as prepare_comparisons
 from qa.ingest.documents import Document, LoadError, load_documents
 from qa.errors import VanbanError
-from qa.index.generations import Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation
+from qa.index.builder import IndexBuilder, IndexReport, Progress
+from qa.index.generations import IndexedDocument, current_generation
+from qa.index.loaded import Index
 from qa.text.vietnamese import fold
 from qa.accents.restorer import AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges
 from qa.search.query import understand, validate_question

@@ -22,7 +22,7 @@ import numpy as np
 from qa.answers.answer import Answer, Passage
 from qa.ingest.chunking import Chunk, heading_level
 from qa.errors import VanbanError
-from qa.index.generations import Index
+from qa.index.loaded import Index
 from qa.index.lexical import tokenize
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import SECTION_PLAN_CUES, SECTION_REVIEW_CUES, Period, parse_periods
