@@ -50,7 +50,7 @@ def main() -> None:
         seeds.build([SEEDS_DIR])
         folder = stripped_corpus(root / "docs")
         restored = build_beside(root / "seeds", folder, root / "restored")
-        with mock.patch("qa.index.generations.restore_chunks", return_value=False):
+        with mock.patch("qa.index.builder.restore_chunks", return_value=False):
             plain = build_beside(root / "seeds", folder, root / "plain")
         print("hit@5 / MRR@10 on 12 questions about seed 001 (hybrid, dense leg alone):\n")
         print("| seed 001 indexed | accented q: hybrid | accented q: dense | typed w/o accents: hybrid | "
@@ -78,7 +78,7 @@ def main() -> None:
         (only / ocr.id).write_text(ocr.raw, encoding="utf-8")
         times = {}
         for name, restore in (("restored", True), ("as read", False)):
-            patch = mock.patch("qa.index.generations.restore_chunks", return_value=False) if not restore else nullcontext()
+            patch = mock.patch("qa.index.builder.restore_chunks", return_value=False) if not restore else nullcontext()
             with patch:  # a fresh data directory each: cold embedding cache, model trained inside the run
                 report = Assistant(Settings(home=root / f"home004-{name}"), embedder=seeds.embedder).build([only])
             times[name] = report.seconds

@@ -63,7 +63,7 @@ def prepare(home: Path | None) -> None:
     from embeddings.models import load_embedder
     from qa.assistant import Assistant
     from qa.config import SEEDS_DIR, Settings
-    from qa.index.generations import Index
+    from qa.index.loaded import Index
     WORK.mkdir(parents=True, exist_ok=True)
     tmp = None
     if home is None:

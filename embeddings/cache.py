@@ -6,6 +6,7 @@ float32 bytes. The model name is the embedder's `name`, so a different model nev
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import threading
 from collections.abc import Mapping, Sequence
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.models import Embedder, Progress
+from embeddings.base import Embedder, Progress
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
@@ -64,8 +67,11 @@ class EmbeddingCache:
                 )
                 for h, dim, blob in rows:
                     vector = np.frombuffer(blob, dtype="<f4").astype(np.float32)
-                    if vector.shape == (dim,):  # a truncated row is treated as missing
+                    if vector.shape == (dim,):
                         found[h] = vector
+                    else:  # a truncated row is treated as missing: the text is embedded again
+                        log.warning("damaged cache row %s for %s (%d values, %d expected): embedding again",
+                                    h[:12], model, vector.shape[0], dim)
         return found
 
     def put_many(self, model: str, items: Mapping[str, np.ndarray]) -> None:
@@ -124,8 +130,11 @@ def embed_with_cache(
     if isinstance(texts, str):
         raise TypeError("texts must be a sequence of strings, not a single string")
     hashes = [content_hash(t) for t in texts]
-    known = cache.get_many(embedder.name, hashes)
-    known = {h: v for h, v in known.items() if v.shape == (embedder.dim,)}
+    cached = cache.get_many(embedder.name, hashes)
+    known = {h: v for h, v in cached.items() if v.shape == (embedder.dim,)}
+    if len(known) < len(cached):  # a row of another dimension under this name: embedded again, replaced
+        log.warning("%d cached vectors for %s are not %d-dimensional: embedding them again",
+                    len(cached) - len(known), embedder.name, embedder.dim)
     todo: dict[str, str] = {}
     for h, text in zip(hashes, texts):
         if h not in known and h not in todo:

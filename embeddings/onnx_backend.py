@@ -16,17 +16,20 @@ checks cosine >= 0.9999 against `e5-small-torch`).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from embeddings.convert import PROMPTS, file_lock
-from embeddings.models import EmbedderError, Progress, unit_rows
+from embeddings.base import PROMPTS, EmbedderError, Progress, file_lock, unit_rows
+
+if TYPE_CHECKING:
+    import onnxruntime as ort
 
 Quantization = Literal["fp32", "int8"]
 
@@ -43,6 +46,8 @@ passages: 24 passages/s alone, 16/s in batches of 32, where padding and the atte
 short texts such as queries still share a call."""
 
 OPSET = 17
+
+log = logging.getLogger(__name__)
 
 
 def export_onnx(folder: Path, target: Path) -> None:
@@ -92,8 +97,6 @@ def quantize_int8(source: Path, target: Path) -> None:
     The defaults (per-tensor scales, embedding Gather quantised too) cost far more accuracy (cosine to the
     fp32 model about 0.98 instead of 0.996); the embeddings stay fp32 here.
     """
-    import logging
-
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -112,7 +115,8 @@ def quantize_int8(source: Path, target: Path) -> None:
 
 
 def optimize(source: Path, target: Path) -> None:
-    """Save `source` after ONNX Runtime's extended graph optimisations (portable across CPUs, unlike "all")."""
+    """Save `source` after ONNX Runtime's extended graph optimisations (portable across CPUs, unlike
+    "all")."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -157,9 +161,7 @@ def _make_readable(path: Path) -> None:
     os.chmod(path, 0o666 & ~umask)
 
 
-
-
-def _session(path: Path, threads: int | None):
+def _session(path: Path, threads: int | None) -> ort.InferenceSession:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -200,7 +202,10 @@ class OnnxEmbedder:
                 f"Thư mục mô hình {self.folder} không phải dạng Transformer + mean pooling + Normalize.",
                 f"Model folder {self.folder} is not Transformer + mean pooling + Normalize ({modules}).",
             )
-        prompts = _read_json(self.folder / "config_sentence_transformers.json").get("prompts") or PROMPTS
+        prompts = _read_json(self.folder / "config_sentence_transformers.json").get("prompts")
+        if not prompts:
+            log.info("%s names no prompts: using the e5 ones", self.folder)
+            prompts = PROMPTS
         self._query_prompt = prompts.get("query", "")
         self._passage_prompt = prompts.get("passage", prompts.get("document", ""))
         max_len = int(_read_json(self.folder / "sentence_bert_config.json")["max_seq_length"])

@@ -13,73 +13,45 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
-import os
 import re
-import tempfile
-from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from embeddings.vector_store import APPROXIMATE_ABOVE, Attributes, Where
+from embeddings.store_base import (  # StoreError ... read_manifest: importable from here as before
+    APPROXIMATE_ABOVE,
+    FORMAT,
+    MANIFEST,
+    Attributes,
+    StoreError,
+    StoreManifest,
+    StoreMismatchError,
+    StoreNotFoundError,
+    Where,
+    check_model,
+    ivf_parameters,
+    now,
+    read_manifest,
+    write_atomic,
+)
 
-MANIFEST = "manifest.json"
-FORMAT = 2
-"""2: attributes file (filters inside the search), index type IVF above the threshold."""
+__all__ = ["EXACT_SUBSET", "FaissStore", "StoreError", "StoreManifest", "StoreMismatchError",
+           "StoreNotFoundError", "read_manifest"]
+
+log = logging.getLogger(__name__)
 EXACT_SUBSET = 20_000
 """With an IVF index, a filter allowing at most this many vectors is answered by an exact scan of them."""
 _GENERATION_FILE = re.compile(r"^(index|ids|attributes)\.(\d+)\.(faiss|json)$")
 _OUR_TEMP_FILE = re.compile(r"^\.(index\.\d+\.faiss|(ids|attributes)\.\d+\.json|manifest\.json)\..*\.tmp$")
 
 
-class StoreError(Exception):
-    """A store that cannot be used as asked; the message is Vietnamese first, then English."""
-
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi = vi
-        self.en = en
-
-
-class StoreNotFoundError(StoreError, FileNotFoundError):
-    """No saved store in the directory (nothing has been indexed yet)."""
-
-
-class StoreMismatchError(StoreError):
-    """The saved store was built with another model than the one asked for."""
-
-
-@dataclass
-class StoreManifest:
-    """What a saved store was built with; read without loading the index via `read_manifest`."""
-
-    model: str
-    dim: int
-    count: int
-    backend: str = "faiss"
-    index_type: str = "IndexFlatIP"
-    params: dict[str, int] = field(default_factory=dict)
-    """IVF: nlist, nprobe."""
-    metric: str = "inner_product"
-    faiss_version: str = faiss.__version__
-    created: str = ""
-    saved: str = ""
-    generation: int = 0
-    files: dict[str, str] = field(default_factory=dict)
-    sha256: dict[str, str] = field(default_factory=dict)
-    collection: str = ""
-    """Milvus: the collection holding the vectors."""
-    uri: str = ""
-    """Milvus: where the collection was built (informative; the settings say where to connect)."""
-    format: int = FORMAT
-
-
 class FaissStore:
-    """FAISS inner-product search; row i of the index holds the vector of `ids[i]` and its attributes.
+    """FAISS inner-product search; row i of the index holds the i-th id's vector and its attributes.
 
     Vectors are expected L2-normalised (every `Embedder` returns them so), which makes scores cosines.
     Attributes are kept once per distinct value (per document, in practice), so a filter is resolved
@@ -118,10 +90,6 @@ class FaissStore:
         return store
 
     @property
-    def ids(self) -> list[str]:
-        return list(self._ids)
-
-    @property
     def index_type(self) -> str:
         ivf = self._ivf
         return "IndexFlatIP" if ivf is None else f"IndexIVFFlat(nlist={ivf.nlist}, nprobe={ivf.nprobe})"
@@ -133,12 +101,9 @@ class FaissStore:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def __contains__(self, item: object) -> bool:
-        return item in self._pos
-
     def add(self, ids: Sequence[str], vectors: np.ndarray,
             attributes: Sequence[Attributes] | None = None) -> None:
-        """Append vectors under new, unique ids (to replace, `remove` the ids first)."""
+        """Append vectors under new, unique ids (a generation's store is built once: nothing is replaced)."""
         ids = list(ids)
         matrix = self._matrix(vectors)
         attributes = list(attributes) if attributes is not None else [{}] * len(ids)
@@ -157,28 +122,6 @@ class FaissStore:
         self._pos.update((i, base + n) for n, i in enumerate(ids))
         self._group_of.extend(self._group(a) for a in attributes)
         self._rows_cache.clear()
-
-    def remove(self, ids: Collection[str]) -> int:
-        """Drop the given ids (unknown ones are ignored); returns how many were removed."""
-        rows = sorted({self._pos[i] for i in ids if i in self._pos})
-        if not rows:
-            return 0
-        gone = set(rows)
-        keep = [n for n in range(len(self._ids)) if n not in gone]
-        if self._ivf is None:
-            # IndexFlat.remove_ids compacts rows in order, so the id list is filtered the same way.
-            self._index.remove_ids(faiss.IDSelectorBatch(np.asarray(rows, dtype=np.int64)))
-        else:  # IVF labels are row numbers: rebuild the lists (the coarse quantiser stays trained)
-            kept = self._index.reconstruct_batch(np.asarray(keep, dtype=np.int64)) if keep else None
-            self._index.reset()
-            if kept is not None:
-                self._index.add(kept)
-            self._ivf.make_direct_map()
-        self._ids = [self._ids[n] for n in keep]
-        self._group_of = [self._group_of[n] for n in keep]
-        self._pos = {i: n for n, i in enumerate(self._ids)}
-        self._rows_cache.clear()
-        return len(rows)
 
     def search(self, query: np.ndarray, k: int, where: Where | None = None) -> list[tuple[str, float]]:
         """Up to `k` (id, score) pairs, best first; with `where`, only matching vectors compete.
@@ -208,6 +151,7 @@ class FaissStore:
         scores, found = self._index.search(q, k, params=params)
         hits = [(self._ids[r], float(s)) for s, r in zip(scores[0], found[0]) if r >= 0]
         if len(hits) < k:
+            log.debug("IVF search found %d of %d: exact scan of the allowed rows instead", len(hits), k)
             return self._exact(q, np.arange(len(self._ids)) if rows is None else rows, k)
         return hits
 
@@ -263,6 +207,7 @@ class FaissStore:
             count=len(self._ids),
             index_type="IndexFlatIP" if ivf is None else "IndexIVFFlat",
             params={} if ivf is None else {"nlist": int(ivf.nlist), "nprobe": int(ivf.nprobe)},
+            faiss_version=faiss.__version__,
             created=self._created,
             generation=self._generation,
         )
@@ -355,12 +300,6 @@ class FaissStore:
         return matrix
 
 
-def ivf_parameters(n: int) -> tuple[int, int]:
-    """(nlist, nprobe) for n vectors: ~2 sqrt(n) lists, a tenth of them probed (recall@10 >= 0.95 measured)."""
-    nlist = max(1, int(round(2 * math.sqrt(n))))
-    return nlist, max(1, nlist // 10)
-
-
 def _trained_ivf(vectors: np.ndarray) -> faiss.Index:
     """An empty IVF index whose coarse quantiser is trained on (a sample of) the vectors."""
     nlist, nprobe = ivf_parameters(len(vectors))
@@ -374,69 +313,15 @@ def _trained_ivf(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
-def check_model(manifest: StoreManifest, model: str) -> None:
-    """Refuse a store built with another embedding model (its vectors mean something else)."""
-    if manifest.model != model:
-        raise StoreMismatchError(
-            f"Chỉ mục được tạo bằng mô hình {manifest.model}, nhưng đang truy vấn bằng {model}; "
-            "hãy chạy `vanban index --rebuild`.",
-            f"Index built with {manifest.model}, asked with {model}; run `vanban index --rebuild`.",
-        )
-
-
-def read_manifest(directory: Path) -> StoreManifest:
-    """The manifest of the store saved in `directory` (cheap: the index is not read)."""
-    directory = Path(directory)
-    path = directory / MANIFEST
-    if not path.exists():
-        raise StoreNotFoundError(
-            f"Chưa có chỉ mục vectơ trong {directory}; hãy chạy `vanban index`.",
-            f"No vector index in {directory}; run `vanban index`.",
-        )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        known = StoreManifest.__dataclass_fields__
-        return StoreManifest(**{k: v for k, v in data.items() if k in known})
-    except (OSError, ValueError, TypeError) as exc:
-        raise StoreError(
-            f"Tệp {path} bị hỏng ({exc}); hãy chạy `vanban index --rebuild`.",
-            f"{path} is damaged ({exc}); run `vanban index --rebuild`.",
-        ) from exc
-
-
 def _read_manifest_or_none(directory: Path) -> StoreManifest | None:
+    """The manifest already in `directory`, if any: a new save numbers its files after it."""
     try:
         return read_manifest(directory)
-    except StoreError:
+    except StoreNotFoundError:
         return None
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - e.g. Windows cannot open directories
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
+    except StoreError as exc:
+        log.warning("unreadable store manifest in %s, saving over it: %s", directory, exc)
+        return None
 
 
 def _remove_stale(directory: Path, keep: set[str]) -> None:
@@ -447,7 +332,3 @@ def _remove_stale(directory: Path, keep: set[str]) -> None:
         )
         if stale:
             entry.unlink(missing_ok=True)
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")

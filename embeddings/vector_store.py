@@ -1,4 +1,5 @@
-"""One interface over the vector stores (FAISS embedded, Milvus), chosen by name, with one results contract.
+"""One interface over the vector stores (FAISS embedded, Milvus), chosen by name, with one results
+contract; the backends are imported only when a store of their kind is built or loaded.
 
 Contract: vectors are L2-normalised, scores are inner products (cosines), `search` returns up to `k`
 (id, score) pairs best first, and a `Where` filter is applied inside the search (never after fetching),
@@ -7,43 +8,31 @@ of integers) that a `Where` tests; the caller decides what they mean.
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-Attributes = Mapping[str, "str | Sequence[int]"]
-STORES = ("faiss", "milvus")
-APPROXIMATE_ABOVE = 200_000
-"""Above this many vectors a store switches from exact search to an IVF index (benchmarks/bench_stores.py:
-exact search over 200k vectors takes ~20 ms on one core; over 10^6, ~100-170 ms)."""
+from embeddings.store_base import (  # the filter and its attributes: importable from here as before
+    APPROXIMATE_ABOVE,
+    STORES,
+    Attributes,
+    StoreError,
+    Where,
+    read_manifest,
+)
 
+__all__ = ["APPROXIMATE_ABOVE", "STORES", "Attributes", "VectorStore", "Where", "build_store", "drop_store",
+           "load_store"]
 
-@dataclass(frozen=True)
-class Where:
-    """A conjunction of conditions on a vector's attributes: `field == value` and `value in field`."""
-
-    equals: tuple[tuple[str, str], ...] = ()
-    contains: tuple[tuple[str, int], ...] = ()
-
-    def matches(self, attributes: Attributes) -> bool:
-        return all(attributes.get(f) == v for f, v in self.equals) and all(
-            v in attributes.get(f, ()) for f, v in self.contains)
-
-    def expression(self) -> str:
-        """The same filter as a Milvus boolean expression (string literals JSON-quoted)."""
-        terms = [f"{f} == {json.dumps(v, ensure_ascii=False)}" for f, v in self.equals]
-        terms += [f"array_contains({f}, {int(v)})" for f, v in self.contains]
-        return " and ".join(terms)
-
-    def __bool__(self) -> bool:
-        return bool(self.equals or self.contains)
+log = logging.getLogger(__name__)
 
 
 class VectorStore(Protocol):
+    """What the index needs from a store, whichever backend holds the vectors."""
+
     kind: str
     model: str
     dim: int
@@ -78,7 +67,7 @@ def build_store(kind: str, ids: Sequence[str], vectors: np.ndarray, model: str,
 
 def load_store(directory: Path, model: str, *, milvus_uri: str = "") -> VectorStore:
     """The store whose manifest is in `directory`, of whatever kind it was built as."""
-    from embeddings.store import FaissStore, read_manifest
+    from embeddings.store import FaissStore
     manifest = read_manifest(directory)
     if manifest.backend == "milvus":
         from embeddings.milvus_store import MilvusStore
@@ -88,10 +77,10 @@ def load_store(directory: Path, model: str, *, milvus_uri: str = "") -> VectorSt
 
 def drop_store(directory: Path, *, milvus_uri: str = "") -> None:
     """Free what a saved store holds outside `directory` (a Milvus collection); files are the caller's."""
-    from embeddings.store import StoreError, read_manifest
     try:
         manifest = read_manifest(directory)
-    except StoreError:
+    except StoreError as exc:
+        log.info("nothing to drop outside %s: %s", directory, exc)
         return
     if manifest.backend == "milvus":
         from embeddings.milvus_store import drop_collection

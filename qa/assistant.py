@@ -19,9 +19,9 @@ from qa.answers.compare import (
 )
 from qa.config import Settings
 from qa.errors import VanbanError
-from qa.index.generations import (
-    Index, IndexBuilder, IndexedDocument, IndexReport, Progress, current_generation,
-)
+from qa.index.builder import IndexBuilder, IndexReport, Progress
+from qa.index.generations import IndexedDocument, current_generation
+from qa.index.loaded import Index
 from qa.ingest.chunking import Chunk, chunk_document
 from qa.ingest.documents import Document, LoadError, load_documents
 from qa.search.abstention import CorpusView, abstain_reason

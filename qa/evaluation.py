@@ -59,7 +59,8 @@ def load_gold(path: Path) -> list[GoldItem]:
                                   tuple((e["doc"], e["quote"]) for e in d.get("evidence", [])),
                                   d.get("answer") or ""))
         except (ValueError, KeyError) as exc:
-            raise VanbanError(f"Dòng {n} của {path} không hợp lệ: {exc}", f"Line {n} of {path} is invalid: {exc}")
+            raise VanbanError(f"Dòng {n} của {path} không hợp lệ: {exc}",
+                              f"Line {n} of {path} is invalid: {exc}")
     return items
 
 
@@ -112,7 +113,8 @@ def judge(item: GoldItem, answer: Answer, raw_text: Callable[[str], str]) -> Que
         ranks = []
         for p in answer.passages:
             c = p.hit.chunk
-            if c.doc_id == doc and len(c.full_text) <= MAX_CITABLE_CHARS and any(covers(c.spans, q) for q in spans):
+            citable = c.doc_id == doc and len(c.full_text) <= MAX_CITABLE_CHARS
+            if citable and any(covers(c.spans, q) for q in spans):
                 ranks.append(p.n)
         covered.append(ranks)
     right = None
@@ -139,8 +141,10 @@ def _summarise(results: list[QuestionResult], k: int) -> dict[str, float]:
             return any(r <= k for r in ranks)
         out["hit@k"] = sum(any(within(rs) for rs in r.covered_at) for r in answerable) / len(answerable)
         out["all@k"] = sum(all(within(rs) for rs in r.covered_at) for r in answerable) / len(answerable)
-        out["recall@k"] = sum(sum(within(rs) for rs in r.covered_at) / len(r.covered_at) for r in answerable) / len(answerable)
-        out["mrr@10"] = sum(1 / fr if (fr := r.first_rank()) and fr <= 10 else 0 for r in answerable) / len(answerable)
+        out["recall@k"] = sum(sum(within(rs) for rs in r.covered_at) / len(r.covered_at)
+                              for r in answerable) / len(answerable)
+        out["mrr@10"] = sum(1 / fr if (fr := r.first_rank()) and fr <= 10 else 0
+                            for r in answerable) / len(answerable)
         out["false_abstention"] = sum(r.abstained for r in answerable) / len(answerable)
     if unanswerable:
         out["abstention"] = sum(r.abstained for r in unanswerable) / len(unanswerable)
@@ -153,7 +157,8 @@ def _summarise(results: list[QuestionResult], k: int) -> dict[str, float]:
     return {key: round(v, 4) for key, v in out.items()}
 
 
-def evaluate(items: list[GoldItem], ask: Callable[[str], Answer], raw_text: Callable[[str], str], k: int = 5) -> Metrics:
+def evaluate(items: list[GoldItem], ask: Callable[[str], Answer], raw_text: Callable[[str], str],
+             k: int = 5) -> Metrics:
     """Ask every gold question (retrieving at least 10 passages for MRR@10) and score the results."""
     results = [judge(item, ask(item.question), raw_text) for item in items]
     by_type: dict[str, list[QuestionResult]] = defaultdict(list)

@@ -145,7 +145,7 @@ class _Recording(HashEmbedder):
 
 @pytest.fixture(scope="module")
 def fake_home(tmp_path_factory, seeds):
-    from qa.index.generations import IndexBuilder
+    from qa.index.builder import IndexBuilder
     folder = tmp_path_factory.mktemp("docs")
     for key in ("000", "004"):
         shutil.copy(seeds[key].path, folder / seeds[key].id)
@@ -157,7 +157,7 @@ def fake_home(tmp_path_factory, seeds):
 
 class TestIndexed:
     def test_manifest_flags_only_the_stripped_document(self, fake_home):
-        from qa.index.generations import Index
+        from qa.index.loaded import Index
         index = Index.load(fake_home[0])
         flags = {d: doc.accents_restored for d, doc in index.documents.items()}
         assert flags == {"000_8c3560b8c842f969.txt": False, "004_d7018a7c681a6f88.txt": True}
@@ -168,7 +168,7 @@ class TestIndexed:
         assert not index.documents["000_8c3560b8c842f969.txt"].metadata.restored_title
 
     def test_rows_keep_the_reading_and_the_dense_index_embeds_it(self, fake_home):
-        from qa.index.generations import Index
+        from qa.index.loaded import Index
         settings, embedder = fake_home
         index = Index.load(settings)
         ocr = [c for c in index.chunks if c.doc_id.startswith("004")]
@@ -305,7 +305,7 @@ class TestStrippedDocument:
         many as in the accented original once it embeds the restored reading (measured: 0.92 hit@5 both;
         MRR 0.71 against 0.86, the restorer gets ~4 % of syllables wrong without the document's own text)."""
         from unittest import mock
-        with mock.patch("qa.index.generations.restore_chunks", return_value=False):
+        with mock.patch("qa.index.builder.restore_chunks", return_value=False):
             plain = build_beside(seeds_home, stripped_corpus(tmp_path / "docs"), tmp_path / "home")
         assert not plain.index.documents[STRIPPED].accents_restored
         hit_a, mrr_a = retrieval_scores(assistant, stripped_items(False), assistant.restorer(), dense_only=True)

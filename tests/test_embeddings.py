@@ -181,3 +181,48 @@ def test_an_unknown_spec_fails_fast_without_network():
     assert time.perf_counter() - started < 60  # torch import dominates; a network wait would hang far longer
     assert "nonexistent/model-xyz" in str(info.value)
     assert "Không nạp được" in info.value.vi and "Cannot load" in info.value.en
+
+
+@pytest.mark.slow
+def test_a_bad_model_at_the_cli_is_a_bilingual_message_not_a_traceback(tmp_path):
+    """`vanban --model nonexistent-model ask ...` over an index made under that spec: the model is loaded
+    only for the question, fails, and the CLI edge prints the EmbedderError (a VanbanError) as text."""
+    from qa.config import Settings
+    from qa.index.builder import IndexBuilder
+    home = tmp_path / "home"
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[0]
+    IndexBuilder(Settings(home=home, model="nonexistent-model"), HashEmbedder()).update([seed])
+    env = dict(os.environ, VANBAN_HOME=str(home))
+    env.pop("VANBAN_MODEL", None)
+    out = subprocess.run([sys.executable, "-m", "qa.cli", "--model", "nonexistent-model", "ask",
+                          "chỉ tiêu giao quân năm 2022"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr
+    assert "Lỗi: Không nạp được mô hình 'nonexistent-model'" in out.stderr
+    assert "Error: Cannot load model 'nonexistent-model'" in out.stderr
+
+
+def test_a_model_that_cannot_load_while_indexing_is_reported_by_the_cli(tmp_path, monkeypatch, capsys):
+    from qa import cli
+
+    def fail(spec, models=None):
+        raise EmbedderError(f"Không nạp được mô hình '{spec}'.", f"Cannot load model '{spec}'.")
+
+    monkeypatch.setattr("qa.index.builder.load_embedder", fail)
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[0]
+    code = cli.main(["--home", str(tmp_path / "home"), "--model", "nonexistent-model", "index", str(seed)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Lỗi: Không nạp được mô hình 'nonexistent-model'." in err
+    assert "Error: Cannot load model 'nonexistent-model'." in err
+
+
+def test_embedding_and_store_errors_are_vanban_errors():
+    from embeddings.store_base import StoreError, StoreMismatchError
+    from qa.errors import VanbanError
+    from qa.ingest.formats import ExtractError
+    for error in (EmbedderError, StoreError, ExtractError):
+        exc = error("vi", "en")
+        assert isinstance(exc, VanbanError) and (exc.vi, exc.en, exc.exit_code) == ("vi", "en", 2)
+    assert StoreMismatchError("vi", "en").exit_code == 4

@@ -352,7 +352,7 @@ def test_cli_index_reports_bad_files_by_name_and_exits_1(tmp_path, monkeypatch, 
     write_docx(folder / "chi-tieu.docx", title="CHỈ TIÊU", headings=[], body={}, table=_targets())
     (folder / "hong.pdf").write_bytes(b"%PDF-1.4 garbage")
     (folder / "rong.docx").write_bytes(b"")
-    monkeypatch.setattr("qa.index.generations.load_embedder", lambda spec, models=None: HashEmbedder())
+    monkeypatch.setattr("qa.index.builder.load_embedder", lambda spec, models=None: HashEmbedder())
     code = cli.main(["--home", str(tmp_path / "home"), "--model", "fake-hash", "index", str(folder)])
     out, err = capsys.readouterr()
     assert code == cli.EXIT_PARTIAL

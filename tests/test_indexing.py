@@ -9,9 +9,11 @@ import pytest
 
 from qa.assistant import Assistant
 from qa.config import Settings
-from qa.ingest.documents import load_documents
+from qa.ingest.documents import Document, load_documents
 from qa.errors import VanbanError
-from qa.index.generations import Index, IndexBuilder, current_generation
+from qa.index.builder import IndexBuilder, Previous, plan_update
+from qa.index.generations import current_generation
+from qa.index.loaded import Index
 from tests.fakes import HashEmbedder
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -185,3 +187,42 @@ def test_an_unsupported_file_named_directly_is_refused(tmp_path):
     path.write_bytes(b"PK\x03\x04")
     (err,) = load_documents([path]).errors
     assert "not supported" in err.reason_en and "table.xlsx" in str(err)
+
+
+# --- the planning stage, alone (pure: no files, no model) ----------------------------------------------
+
+
+def _previous(docs: list[Document], *, chunked: bool = True, sources: dict[str, str] | None = None,
+              ) -> Previous:
+    """A previous generation holding `docs` (one chunk each; reusable unless made by another pipeline)."""
+    entries = {d.id: {"id": d.id, "content_hash": d.content_hash, "source": (sources or {}).get(d.id, ""),
+                      "chunks": 1, "metadata": {}} for d in docs}
+    chunks = {d.id: [] for d in docs} if chunked else {}
+    return Previous(entries, {d.id: d.raw for d in docs}, chunks, "faiss")
+
+
+def test_plan_sorts_documents_into_unchanged_updated_new_duplicate_and_removed():
+    a, b, c = (Document(id=i, raw=f"Văn bản {i.upper()}") for i in "abc")
+    previous = _previous([a, b, c])
+    incoming = [Document(id="a", raw="Văn bản A"), Document(id="b", raw="Văn bản B, sửa"),
+                Document(id="d", raw="Văn bản D"), Document(id="a-copy", raw="Văn bản A")]
+    plan = plan_update(previous, incoming, remove=["c"])
+    assert (plan.unchanged, plan.updated, plan.new, plan.removed) == (["a"], ["b"], ["d"], ["c"])
+    assert plan.duplicates == [("a-copy", "a")] and not plan.stale
+    assert list(plan.keep) == ["a"] and [d.id for d in plan.fresh] == ["b", "d"]
+    assert plan.changes
+    nothing = plan_update(previous, [Document(id="b", raw="Văn bản B")])
+    assert not nothing.changes and nothing.unchanged == ["b"] and list(nothing.keep) == ["a", "b", "c"]
+
+
+def test_plan_rechunks_documents_of_another_pipeline_drops_vanished_ones_and_refuses_unknown_removals():
+    a, b = Document(id="a", raw="Văn bản A"), Document(id="b", raw="Văn bản B")
+    previous = _previous([a, b], chunked=False, sources={"a": "/kho/a.txt"})
+    plan = plan_update(previous, [], vanished={"b"})
+    assert plan.removed == ["b"] and plan.stale == ["a"] and not plan.keep
+    assert [(d.id, d.raw, str(d.path)) for d in plan.fresh] == [("a", "Văn bản A", "/kho/a.txt")]
+    updated_elsewhere = plan_update(_previous([a, b]), [Document(id="b", raw="B mới")], vanished={"b"})
+    assert updated_elsewhere.updated == ["b"] and not updated_elsewhere.removed
+    with pytest.raises(VanbanError) as err:
+        plan_update(previous, [], remove=["khong-co.txt"])
+    assert "khong-co.txt" in err.value.vi and "khong-co.txt" in err.value.en

@@ -10,6 +10,7 @@ from qa.index.lexical import LexicalIndex, tokenize
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import Period
 from qa.search.retrieval import Fusion, RetrievalConfig, fuse, period_match
+from qa.versions import Versions
 
 
 def test_tokens_are_lowercase_syllables_with_neighbour_pairs_that_stop_at_punctuation():
@@ -62,7 +63,7 @@ def test_a_saved_index_scores_as_the_one_built_and_another_format_or_size_is_not
     assert loaded.document_frequency("giao_quan") == built.document_frequency("giao_quan") == 2
     assert LexicalIndex.load(tmp_path / "lexical", len(texts) + 1) is None  # written for other chunks
     assert LexicalIndex.load(tmp_path / "nowhere", len(texts)) is None
-    monkeypatch.setattr("qa.index.lexical.FORMAT", 2)  # the tokenizer changed since it was written
+    monkeypatch.setattr("qa.index.lexical.VERSIONS", Versions(lexical=2))  # as if tokenize had changed
     assert LexicalIndex.load(tmp_path / "lexical", len(texts)) is None
 
 

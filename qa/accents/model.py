@@ -40,9 +40,10 @@ from typing import NamedTuple
 from qa.ingest.normalize import normalize_document
 
 from qa.text.numbers import is_roman
+from qa.versions import VERSIONS
 from qa.text.vietnamese import valid_folded, valid_syllable, canonical_tones, fold
 
-MODEL_VERSION = 1
+MODEL_VERSION = VERSIONS.accent_model
 """Bump when tokenisation or training changes: cached models of older versions are ignored."""
 
 BOS, EOS, NUM, CODE, ROMAN = "<s>", "</s>", "<num>", "<code>", "<rom>"

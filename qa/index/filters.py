@@ -31,7 +31,8 @@ class Filters:
             return False
         if self.quarter is not None:
             periods = meta.reviews + meta.plans
-            if not any(p.quarter == self.quarter and (self.year is None or p.year == self.year) for p in periods):
+            if not any(p.quarter == self.quarter and (self.year is None or p.year == self.year)
+                       for p in periods):
                 return False
         return True
 

@@ -7,6 +7,7 @@ are kept (Vietnamese "ở", "y"), and no stopword list is applied.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,14 +16,14 @@ import bm25s
 import numpy as np
 
 from qa.text.vietnamese import fold
+from qa.versions import VERSIONS
+
+log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"“”'‘’…\n/]+|\s-\s")
 ACCENTED_WEIGHT = 0.5
 """Weight of the accented field next to the folded one, when the question carries accents."""
-FORMAT = 1
-"""Version of what a saved index holds (tokenizer, fields): bump when `tokenize` changes, and a saved index
-of another version is rebuilt from the passages instead of being read."""
 _FIELDS = ("folded", "accented")
 
 
@@ -76,7 +77,7 @@ class LexicalIndex:
         for name, index in zip(_FIELDS, (self._folded, self._accented)):
             if index is not None:
                 index.save(directory / name, show_progress=False)
-        (directory / "lexical.json").write_text(json.dumps({"format": FORMAT, "size": self.size}),
+        (directory / "lexical.json").write_text(json.dumps({"format": VERSIONS.lexical, "size": self.size}),
                                                 encoding="utf-8")
 
     @classmethod
@@ -85,11 +86,17 @@ class LexicalIndex:
         (an index written by an older version, or damaged): the caller builds it from the passages."""
         try:
             meta = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))
-            if meta != {"format": FORMAT, "size": size}:
+            if meta != {"format": VERSIONS.lexical, "size": size}:
+                log.info("lexical index in %s is %s, not format %d for %d passages: not read",
+                         directory, meta, VERSIONS.lexical, size)
                 return None
             folded, accented = (bm25s.BM25.load(directory / name, mmap=True, show_progress=False)
                                 if size else None for name in _FIELDS)
-        except (OSError, ValueError, KeyError):
+        except FileNotFoundError:
+            log.info("no lexical index saved in %s", directory)
+            return None
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("damaged lexical index in %s (%s): not read", directory, exc)
             return None
         return cls(size, folded, accented)
 

@@ -85,7 +85,8 @@ def _nfc(base: str, *marks: str) -> str:
 def _vni_tables() -> tuple[dict[str, str], dict[str, str]]:
     """(two-character sequence -> letter, one character -> letter), lower and upper case."""
     pairs: dict[str, str] = {}
-    for base, uni_base in (("a", "a"), ("e", "e"), ("o", "o"), ("u", "u"), ("y", "y"), ("ô", "ơ"), ("ö", "ư")):
+    for base, uni_base in (("a", "a"), ("e", "e"), ("o", "o"), ("u", "u"), ("y", "y"), ("ô", "ơ"),
+                           ("ö", "ư")):
         for mark, tone in zip(_VNI_TONE, _TONE_ORDER):
             if base == "y" and tone == "\u0323":
                 continue  # ỵ is the single character î
@@ -238,13 +239,15 @@ def _best(readings: dict[str, str]) -> LegacyText | None:
     runner_up = max((g for n, (g, _) in scores.items() if n != name), default=0)
     if good < MIN_WORDS:
         return None
-    if bad <= MAX_BAD_SHARE * (good + bad) or (good >= MIN_GOOD_SHARE * (good + bad) and good >= LEAD * runner_up):
+    clean = bad <= MAX_BAD_SHARE * (good + bad)
+    if clean or (good >= MIN_GOOD_SHARE * (good + bad) and good >= LEAD * runner_up):
         return LegacyText(readings[name], name)
     return None
 
 
 def decode_legacy(data: bytes) -> LegacyText | None:
-    """The bytes of a text file in TCVN3, VNI or Windows-1258, as Unicode; None when no reading is Vietnamese."""
+    """The bytes of a text file in TCVN3, VNI or Windows-1258, as Unicode; None when no reading is
+    Vietnamese."""
     return _best(_readings(data))
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from embeddings.models import Embedder
 from qa.ingest.chunking import Chunk
 from qa.index.filters import Filters
-from qa.index.generations import Index
+from qa.index.loaded import Index
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import Period, parse_periods
 from qa.search.query import Query, conference_number

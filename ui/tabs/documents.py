@@ -21,7 +21,7 @@ from ui.uploads import MAX_UPLOAD_BYTES, prepare_uploads
 
 if TYPE_CHECKING:
     from qa.assistant import Assistant
-    from qa.index.generations import IndexReport
+    from qa.index.builder import IndexReport
 
 logger = logging.getLogger(__name__)
 

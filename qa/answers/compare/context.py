@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 
 from qa.answers.compare.placement import Placement, passage_placement
-from qa.index.generations import Index
+from qa.index.loaded import Index
 from qa.index.lexical import tokenize
 from qa.ingest.normalize import NormalizedText
 from qa.search.retrieval import Retriever

@@ -10,7 +10,7 @@ from enum import Enum
 
 from qa.answers.compare.model import Group, vn_date
 from qa.answers.compare.placement import Placement, overlaps, time_order
-from qa.index.generations import Index
+from qa.index.loaded import Index
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import Period
 from qa.text.vietnamese import fold_lower

@@ -6,10 +6,14 @@ it never lets a library's own exception out, so one bad file cannot stop an inde
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.errors import VanbanError
 from qa.ingest.locations import TextLocations
+
+log = logging.getLogger(__name__)
 
 PDF_SUFFIXES = (".pdf",)
 DOCX_SUFFIXES = (".docx",)
@@ -25,13 +29,12 @@ class Extracted:
     """How the text was obtained: "pdf", "pdf+ocr", "ocr", "docx", with "+tcvn3"/"+vni" when converted."""
 
 
-class ExtractError(Exception):
-    """A file whose text cannot be had, and why (Vietnamese first, English after)."""
+class ExtractError(VanbanError):
+    """A file whose text cannot be had, and why (Vietnamese first, English after).
 
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi = vi
-        self.en = en
+    Loading turns it into a `LoadError` naming the file, so one bad file never stops a run; a
+    `VanbanError` so that a caller extracting one file by itself shows it like any other user error.
+    """
 
 
 def extract(path: Path, suffix: str | None = None, *, cache_dir: Path | None = None) -> Extracted:
@@ -47,7 +50,8 @@ def extract(path: Path, suffix: str | None = None, *, cache_dir: Path | None = N
     try:
         key = file_key(Path(path), suffix)
     except OSError as exc:
-        raise ExtractError(f"không đọc được tệp ({exc.strerror or exc})", f"cannot read the file ({exc})") from exc
+        raise ExtractError(f"không đọc được tệp ({exc.strerror or exc})",
+                           f"cannot read the file ({exc})") from exc
     found = cache.get(key)
     if found is not None:
         return found
@@ -55,8 +59,8 @@ def extract(path: Path, suffix: str | None = None, *, cache_dir: Path | None = N
     if "ocr" in got.method:
         try:
             cache.put(key, got)
-        except OSError:
-            pass  # a cache that cannot be written only costs time next run
+        except OSError as exc:  # a cache that cannot be written only costs time next run
+            log.warning("cannot keep the OCR text of %s in %s: %s", path, cache_dir, exc)
     return got
 
 

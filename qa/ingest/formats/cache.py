@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 
 from qa.ingest.formats import Extracted
 from qa.ingest.locations import TextLocations
+from qa.versions import VERSIONS
 
-VERSION = 1
-"""Bumped when extraction changes what it returns for the same file."""
+log = logging.getLogger(__name__)
 
 
 def file_key(path: Path, suffix: str) -> str:
+    """The file's content hash, its suffix and the extraction version: a renamed scan is not read again,
+    and a new extraction never reuses an old one's text."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    return f"{digest.hexdigest()}{suffix}.v{VERSION}"
+    return f"{digest.hexdigest()}{suffix}.v{VERSIONS.extraction}"
 
 
 class ExtractionCache:
@@ -30,14 +33,20 @@ class ExtractionCache:
         self.folder = Path(folder)
 
     def get(self, key: str) -> Extracted | None:
+        """The text kept for `key`, or None when there is none (or it is damaged): read the file again."""
+        path = self.folder / f"{key}.json"
         try:
-            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
             locations = TextLocations.from_json(data["locations"]) if data.get("locations") else None
             return Extracted(data["text"], locations, data["method"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing or damaged: read the file again
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("unreadable OCR cache entry %s (%s): reading the file again", path, exc)
+            return None
 
     def put(self, key: str, extracted: Extracted) -> None:
+        """Keep the text under `key` (written to a temporary file and renamed: never half an entry)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         data = {"text": extracted.text, "method": extracted.method,
                 "locations": extracted.locations.to_json() if extracted.locations is not None else None}

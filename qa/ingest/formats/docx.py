@@ -16,10 +16,18 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 from docx.text.run import Run
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.oxml.xmlchemy import BaseOxmlElement
+    from docx.styles.style import BaseStyle
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 from qa.ingest.formats import Extracted, ExtractError
 from qa.ingest.legacy_encodings import detect_legacy, font_encoding, tcvn3_to_unicode, vni_to_unicode
@@ -50,7 +58,8 @@ def _check_container(path: Path) -> None:
                 raise ExtractError("không phải tệp DOCX (thiếu word/document.xml)",
                                    "not a DOCX (no word/document.xml)")
     except zipfile.BadZipFile as exc:
-        raise ExtractError("tệp DOCX hỏng hoặc không phải DOCX", f"damaged file or not a DOCX ({exc})") from exc
+        raise ExtractError("tệp DOCX hỏng hoặc không phải DOCX",
+                           f"damaged file or not a DOCX ({exc})") from exc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -58,7 +67,7 @@ def _check_container(path: Path) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _rpr_font(rpr) -> str | None:
+def _rpr_font(rpr: BaseOxmlElement | None) -> str | None:
     if rpr is None:
         return None
     fonts = rpr.find(qn("w:rFonts"))
@@ -67,7 +76,7 @@ def _rpr_font(rpr) -> str | None:
     return fonts.get(qn("w:hAnsi")) or fonts.get(qn("w:ascii"))
 
 
-def _style_font(style) -> str | None:
+def _style_font(style: BaseStyle | None) -> str | None:
     while style is not None:
         font = _rpr_font(style.element.rPr)
         if font:
@@ -79,13 +88,13 @@ def _style_font(style) -> str | None:
 class _Fonts:
     """A run's effective font: its own, its character style's, its paragraph style's, the document default."""
 
-    def __init__(self, document) -> None:
+    def __init__(self, document: DocxDocument) -> None:
         defaults = document.styles.element.find(qn("w:docDefaults"))
         rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr")) if defaults is not None else None
         self.default = _rpr_font(rpr)
         self._styles: dict[str, str | None] = {}
 
-    def paragraph_font(self, paragraph) -> str | None:
+    def paragraph_font(self, paragraph: Paragraph) -> str | None:
         style = paragraph.style
         key = style.style_id if style is not None else ""
         if key not in self._styles:
@@ -138,7 +147,7 @@ class _Level:
     start: int = 1
 
 
-def _val(parent, tag: str, default: str) -> str:
+def _val(parent: BaseOxmlElement, tag: str, default: str) -> str:
     el = parent.find(qn(tag))
     return el.get(qn("w:val"), default) if el is not None else default
 
@@ -151,7 +160,7 @@ class _Numbering:
     counters: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, document) -> _Numbering:
+    def of(cls, document: DocxDocument) -> _Numbering:
         out = cls()
         try:
             root = document.part.numbering_part.element
@@ -199,7 +208,7 @@ class _Numbering:
         return re.sub(r"%(\d)", number, level.text)
 
 
-def _num_pr(paragraph) -> tuple[str, int] | None:
+def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
     """(numId, level) of a numbered paragraph, from the paragraph or its style; None when not numbered."""
     candidates = [paragraph._p.pPr]
     style = paragraph.style
@@ -233,7 +242,7 @@ class _Reader:
     numbering: _Numbering
     converted: set[str] = field(default_factory=set)
 
-    def runs_text(self, paragraph) -> str:
+    def runs_text(self, paragraph: Paragraph) -> str:
         """The paragraph's text, runs in a legacy font converted (consecutive runs of one font together)."""
         pfont = self.fonts.paragraph_font(paragraph)
         groups: list[tuple[tuple[str, bool] | None, list[str]]] = []
@@ -253,7 +262,7 @@ class _Reader:
             out.append(text)
         return _SPACES_RE.sub(" ", "".join(out)).strip()
 
-    def paragraph(self, paragraph, *, in_table: bool = False) -> str:
+    def paragraph(self, paragraph: Paragraph, *, in_table: bool = False) -> str:
         num = _num_pr(paragraph)
         label = self.numbering.label(*num) if num else ""
         text = self.runs_text(paragraph)
@@ -269,7 +278,7 @@ class _Reader:
                 text = "#" * min(level, 6) + " " + text
         return text
 
-    def table_rows(self, table) -> Iterator[str]:
+    def table_rows(self, table: Table) -> Iterator[str]:
         from docx.table import _Cell
         for tr in table._tbl.tr_lst:
             cells = []
@@ -286,7 +295,7 @@ class _Reader:
         from docx.text.paragraph import Paragraph
         body = self.document.element.body
 
-        def walk(parent) -> Iterator[object]:
+        def walk(parent: BaseOxmlElement) -> Iterator[BaseOxmlElement]:
             for child in parent.iterchildren():
                 if child.tag == qn("w:sdt"):
                     content = child.find(qn("w:sdtContent"))

@@ -25,13 +25,15 @@ TIMEOUT = 300
 
 @lru_cache(maxsize=1)
 def unavailable_reason() -> tuple[str, str] | None:
-    """Why OCR cannot run here (Vietnamese, English), or None when Tesseract and its Vietnamese model are installed."""
+    """Why OCR cannot run here (Vietnamese, English), or None when Tesseract and its Vietnamese model are
+    installed."""
     exe = shutil.which("tesseract")
     if exe is None:
         return ("chưa cài Tesseract OCR (gói tesseract-ocr, tesseract-ocr-vie)",
                 "Tesseract OCR is not installed (packages tesseract-ocr, tesseract-ocr-vie)")
     try:
-        listed = subprocess.run([exe, "--list-langs"], check=False, capture_output=True, text=True, timeout=30)
+        listed = subprocess.run([exe, "--list-langs"], check=False, capture_output=True, text=True,
+                                timeout=30)
         langs = listed.stdout.split()
     except (OSError, subprocess.SubprocessError) as exc:
         return (f"không chạy được Tesseract ({exc})", f"cannot run Tesseract ({exc})")
@@ -59,7 +61,8 @@ def ocr_pages(image: Path, *, dpi: int | None = None) -> list[str]:
         raise ExtractError(f"nhận dạng chữ quá {TIMEOUT} giây", f"OCR took over {TIMEOUT} s") from exc
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").replace("\ufffd", "?").strip().splitlines()
-        raise ExtractError("ảnh hỏng hoặc không đọc được", f"damaged or unreadable image ({' '.join(detail[-2:])})")
+        raise ExtractError("ảnh hỏng hoặc không đọc được",
+                           f"damaged or unreadable image ({' '.join(detail[-2:])})")
     text = done.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
     pages = text.split("\f")
     if len(pages) > 1 and not pages[-1].strip():

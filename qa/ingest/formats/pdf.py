@@ -15,7 +15,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
 from qa.ingest.formats import Extracted, ExtractError
@@ -30,7 +30,8 @@ MIN_TEXT_CHARS = 20
 RENDER_DPI = 300
 """Resolution scanned pages are rendered at for OCR (Tesseract reads best at about 300 dpi)."""
 OCR_WORKERS = os.cpu_count() or 1
-logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about damaged files would only clutter the CLI
+log = logging.getLogger(__name__)
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on damaged files would only clutter the CLI
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ALNUM_RE = re.compile(r"[^\W_]")
 
@@ -52,15 +53,16 @@ def _open(path: Path) -> PdfReader:
     return reader
 
 
-def _page_text(page) -> str:
+def _page_text(page: PageObject) -> str:
     text = page.extract_text() or ""
     return _CONTROL_RE.sub(" ", text.replace("\r\n", "\n").replace("\f", "\n")).strip("\n")
 
 
-def _has_image(page) -> bool:
+def _has_image(page: PageObject) -> bool:
     try:
         return len(page.images) > 0
-    except Exception:  # noqa: BLE001 - an image pypdf cannot parse still means the page was drawn, not typed
+    except Exception as exc:  # noqa: BLE001 - an image pypdf cannot parse still means the page was drawn
+        log.debug("unreadable image on a PDF page, taken as an image: %s", exc)
         return True
 
 
@@ -72,10 +74,12 @@ def _render(path: Path, number: int, out_dir: Path) -> Path:
                            "scanned PDF, but poppler-utils (pdftoppm) is not installed to render its pages")
     prefix = out_dir / f"page-{number}"
     done = subprocess.run(["pdftoppm", "-r", str(RENDER_DPI), "-gray", "-f", str(number), "-l", str(number),
-                           "-singlefile", str(path), str(prefix)], check=False, capture_output=True, timeout=120)
+                           "-singlefile", str(path), str(prefix)], check=False, capture_output=True,
+                          timeout=120)
     image = prefix.with_suffix(".pgm")
     if done.returncode != 0 or not image.exists():
-        raise ExtractError(f"không dựng được ảnh trang {number} của PDF", f"cannot render page {number} of the PDF")
+        raise ExtractError(f"không dựng được ảnh trang {number} của PDF",
+                           f"cannot render page {number} of the PDF")
     return image
 
 
@@ -90,7 +94,8 @@ def _ocr_scanned(path: Path, texts: list[str], scanned: list[int]) -> None:
             texts[i] = read
 
     workers = max(1, min(OCR_WORKERS, len(scanned)))
-    with tempfile.TemporaryDirectory(prefix="vanban-ocr-") as tmp, ThreadPoolExecutor(max_workers=workers) as pool:
+    with (tempfile.TemporaryDirectory(prefix="vanban-ocr-") as tmp,
+          ThreadPoolExecutor(max_workers=workers) as pool):
         for future in [pool.submit(one, i, Path(tmp)) for i in scanned]:
             future.result()
 
