@@ -38,6 +38,7 @@ run: install
 	$(BIN)/vanban serve --port $(PORT)
 
 test: install-test browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: install

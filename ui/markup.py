@@ -7,12 +7,10 @@ turning them into markup is the app's, so qa stays free of HTML and the escaping
 from __future__ import annotations
 
 import html
-import logging
 from collections.abc import Iterable
 
 from qa.answers.highlight import match_ranges, merge_ranges
 
-logger = logging.getLogger(__name__)
 
 _HTML_EXTRA = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
 """Template characters some HTML renderers evaluate (Svelte, Vue, JS template literals): entities, always."""

@@ -8,7 +8,6 @@ HTML; the only markup here is this module's own.
 """
 from __future__ import annotations
 
-import logging
 import re
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,6 @@ from ui.markup import escape_html, highlight_html, mark_html
 if TYPE_CHECKING:
     from qa.answers.compare import Comparison
 
-logger = logging.getLogger(__name__)
 
 NOT_AN_ANSWER = "Đoạn gần nhất — không phải câu trả lời"
 _MARKER = re.compile(r"\[(\d{1,2})\](?=\s|$)")

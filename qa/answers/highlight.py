@@ -10,14 +10,12 @@ or a function word ("của", "năm") is not marked all over the passage.
 """
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections.abc import Iterable
 
 from qa.text.vietnamese import canonical_tones, fold
 
-logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
 _PHRASE_GAP = re.compile(r"[ \t\u00a0/\-–]{1,3}")

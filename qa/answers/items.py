@@ -43,10 +43,10 @@ def items(sentence: str, kind: Asks) -> list[Item]:
     """The items of `kind` in a sentence, in order; [] when it states none."""
     if kind in (Asks.QUANTITY, Asks.DIRECTION):
         found = [Item(f.start, f.end, f.text) for f in find_facts(sentence)]
-        if found:
-            return found
-        return [Item(m.start(), m.end(), m.group()) for m in _COUNT.finditer(sentence)
-                if not _YEAR_ALONE.fullmatch(m.group(1))]
+        found += [Item(m.start(), m.end(), m.group()) for m in _COUNT.finditer(sentence)
+                  if not _YEAR_ALONE.fullmatch(m.group(1))
+                  and not any(f.start < m.end() and m.start() < f.end for f in found)]
+        return sorted(found)
     if kind in (Asks.DATE, Asks.ISSUE_DATE):
         return [Item(m.start(), m.end(), m.group()) for m in _DATE.finditer(sentence)]
     if kind in (Asks.PERSON, Asks.SIGNER):

@@ -122,7 +122,7 @@ def decode_bytes(data: bytes) -> DecodedText | tuple[str, str]:
         except UnicodeDecodeError as exc:
             mostly = _mostly_utf8(data)
             legacy = None if mostly else decode_legacy(data)
-            stray = sum(1 for b in data if b > 127) <= max(3, len(data) // 1000)
+            stray = sum(1 for b in data if b > 127) <= max(1, len(data) // 1000)
             if mostly or legacy is None and (stray or _mostly_utf8(data, share=0.5)):
                 text, encoding = data.decode("utf-8", errors="replace"), "utf-8"
                 notes.append(_bad_bytes_note(text))
