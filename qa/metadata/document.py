@@ -11,12 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date as _Date
-from functools import lru_cache
 from qa.ingest.locations import TextLocations
 from qa.metadata.header import read_header, read_signature
 from qa.metadata.issuer import Issuer, parse_body, tier_of
 from qa.metadata.places import district, province
-from qa.metadata.types import DOCUMENT_NUMBER, PARTY_CODES, STATE_CODES, TYPES
+from qa.metadata.title import clean, find_type_line, intro, title_block, title_of
+from qa.metadata.types import DOCUMENT_NUMBER, PARTY_CODES, STATE_CODES
 from qa.metadata.periods import NAM as _NAM, YEAR as _YEAR, Period, reviewed_and_planned
 from qa.text.headings import NUMBER, ROMAN, heading_level
 from qa.text.numbers import is_roman
@@ -27,12 +27,6 @@ __all__ = ["DocumentMetadata", "extract_metadata"]
 # ---------------------------------------------------------------------------------------------------------
 # Folding
 # ---------------------------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=4096)
-def _lower_char(ch: str) -> str:
-    low = ch.lower()
-    return low if len(low) == 1 else ch
-
 
 # ---------------------------------------------------------------------------------------------------------
 # Document metadata
@@ -140,35 +134,26 @@ _TERM_SUBJECT = re.compile(r"\b(?:giua nhiem ky|nua nhiem ky|so ket|tong ket|toa
 _CUTOFF = re.compile(
     rf"\bden\s+(?:het\s+)?(?:thang\s+(\d{{1,2}})\s+{_NAM}\s+|thang\s+(\d{{1,2}})\s*/\s*)({_YEAR})\b")
 _SIGNATURE = re.compile(r"^\s*(?:t/m\b|noi nh[a-z]n\b)")
-# Proper nouns to capitalise again once an all-caps title line is lower-cased (1 = capitalise that word).
-_PROPER = [(re.compile(rf"\b{re.escape(fold_lower(p))}\b"), [w[0].isupper() for w in p.split()]) for p in (
-    "Hội nghị", "Thành ủy", "Quận ủy", "Huyện ủy", "Ban Chấp hành", "Ban Thường vụ", "Đảng bộ", "Đảng ủy",
-    "Thường trực", "Đại hội", "Trung ương", "Bộ Chính trị", "Ban Bí thư", "Quốc hội", "Chính phủ",
-    "Hội đồng nhân dân", "Ủy ban nhân dân", "Mặt trận Tổ quốc", "Nhân dân", "xây dựng Đảng", "của Đảng",
-    "Đảng Cộng sản Việt Nam", "Hải Phòng")]
-# After a unit word, a known place name gets its capitals back ("của quận kiến an" -> "của quận Kiến An").
-_UNIT_THEN_WORDS = re.compile(r"\b(?:tinh|thanh pho|quan|huyen|thi xa|xa|phuong|thi tran|uy|dang bo)"
-                              r"((?:\s[a-z]+){1,3})")
-_ROMAN_AFTER = re.compile(r"\b(?:khoa|qu[yi]|dai hoi|phan|tap|lan thu)\s+([ivxl]+)\b")
+
 
 
 def extract_metadata(raw: str) -> DocumentMetadata:
     """The metadata a document states about itself, from its raw text as read; empty fields when unsure."""
     if not raw or not raw.strip():
         return DocumentMetadata()
-    text = _clean(unicodedata.normalize("NFC", raw))
+    text = clean(unicodedata.normalize("NFC", raw))
     lines = text.split("\n")
     keys = [fold_lower(line) for line in lines]
     key_all = "\n".join(keys)
 
-    type_at, doc_type = _find_type_line(lines, keys)
+    type_at, doc_type = find_type_line(lines, keys)
     header = lines[:type_at] if type_at is not None else lines[:6]
     header_keys = keys[:type_at] if type_at is not None else keys[:6]
-    title_lines, title_end = _title_block(lines, type_at)
+    title_lines, title_end = title_block(lines, type_at)
     title_text = " ".join(" ".join(line.split()) for line in title_lines)
     title_key = fold_lower(title_text)
-    intro = _intro(lines, title_end if type_at is not None else 0)
-    intro_key = fold_lower(intro)
+    intro_text = intro(lines, title_end if type_at is not None else 0)
+    intro_key = fold_lower(intro_text)
 
     head = read_header(header)
     number = ""
@@ -211,80 +196,8 @@ def extract_metadata(raw: str) -> DocumentMetadata:
         recipients=signature.recipients,
         conference=_conference(title_key) or _conference(intro_key),
         date=issue_date or self_date or meeting_date, meeting_date=meeting_date,
-        title=_title(title_lines, doc_type) if doc_type else "",
+        title=title_of(title_lines, doc_type) if doc_type else "",
         reviews=tuple(sorted(set(reviews))), plans=tuple(sorted(set(plans))), term=term)
-
-
-def _clean(text: str) -> str:
-    """Markdown and HTML left by converters, removed so header lines read as printed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"\*{4}", "\n", text)  # "**KẾT LUẬN****HỘI NGHỊ ...": two bold lines run together
-    text = re.sub(r"<sup>.*?</sup>", "", text, flags=re.S)
-    text = re.sub(r"<[^>\n]{1,40}>", "", text)
-    text = re.sub(r"(?m)^\s{0,3}#{1,6}\s*", "", text)
-    return text.replace("*", "").replace("\\", "")
-
-
-def _is_upper(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
-
-def _find_type_line(lines: list[str], keys: list[str]) -> tuple[int | None, str]:
-    """The all-caps "KẾT LUẬN" / "NGHỊ QUYẾT" / "BÁO CÁO" line that starts the title block."""
-    seen = 0
-    for i, (line, k) in enumerate(zip(lines, keys)):
-        s, ks = line.strip(), k.strip()
-        if not s:
-            continue
-        seen += 1
-        if seen > 15:
-            break
-        for word, display in TYPES.items():
-            if (ks == word or ks.startswith(word + " ")) and _is_upper(s[:len(word)]) \
-                    and (ks == word or _is_upper(s)):
-                return i, display
-    return None, ""
-
-
-def _title_block(lines: list[str], type_at: int | None) -> tuple[list[str], int]:
-    """The type line and the caps / lower-case-subtitle lines under it; stops at the first body paragraph."""
-    if type_at is None:
-        return [], 0
-    block = [lines[type_at]]
-    subtitle = False
-    i = type_at + 1
-    # a state document's trích yếu is printed in sentence case right under its type line
-    while i < len(lines) and lines[i].strip() and i < type_at + 4 and not _is_upper(lines[i]) \
-            and not lines[i].strip().startswith(("Căn cứ", "Thực hiện", "Theo", "Ngày")):
-        block.append(lines[i].strip())
-        subtitle = True
-        i += 1
-    while i < len(lines) and i < type_at + 20 and sum(map(len, block)) < 700:
-        s = lines[i].strip()
-        if not s:
-            subtitle = False
-        elif re.fullmatch(r"[-_=*]{3,}", s):
-            break
-        elif subtitle or _is_upper(s) or s[0].islower():
-            subtitle = subtitle or s[0].islower() or not _is_upper(s)
-            block.append(s)
-        else:
-            break
-        i += 1
-    return block, i
-
-
-def _intro(lines: list[str], start: int) -> str:
-    """The first body paragraph: where a document says which meeting it comes from and what it is for."""
-    i = start
-    while i < len(lines) and (not lines[i].strip() or re.fullmatch(r"\s*[-_=*]{3,}\s*", lines[i])):
-        i += 1
-    para: list[str] = []
-    while i < len(lines) and lines[i].strip() and len(para) < 30:
-        para.append(lines[i].strip())
-        i += 1
-    return "\n".join(para)
 
 
 def _self_reference(text: str, key_all: str, doc_type: str) -> tuple[str, str]:
@@ -499,44 +412,3 @@ def _term_periods(a: int, b: int, title_key: str, key_all: str) -> tuple[list[Pe
     plans = [Period(cut_year, half=2)] if cut_month <= 6 else []
     plans += [Period(y) for y in range(cut_year + 1, b + 1)]
     return reviews, plans
-
-
-def _title(block: list[str], doc_type: str) -> str:
-    """The title block as one sentence-case line: caps lines lowered, proper nouns and numerals restored,
-    OCR splits in the subtitle mended ("v ề" -> "về", "Quý H" -> "quý II")."""
-    parts = []
-    for line in block:
-        line = " ".join(line.split())
-        parts.append("".join(_lower_char(c) for c in line) if _is_upper(line) else line)
-    s = " ".join(parts).strip(" ,;:")
-    s = re.sub(r"\b([bcdđghklmnpqrstvx]) (?=[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợ"
-               r"ùúủũụừứửữựỳýỷỹỵ])", r"\1", s)
-    k = fold_lower(s)
-    chars = list(s)
-    for m in re.finditer(r"\bqu[yi]\s+(h|n|ll|il)\b", k):
-        chars[m.start(1):m.end(1)] = ["\0"] * (m.end(1) - m.start(1))
-        chars[m.start(1)] = "II"
-    for m in re.finditer(r"\bqu[yi]\s+(?:[ivx]+|[1-4]|h|n|ll|il)\b", k):
-        chars[m.start()] = "q"
-    for pat, mask in _PROPER:
-        for m in pat.finditer(k):
-            pos = m.start()
-            for word, cap in zip(k[m.start():m.end()].split(" "), mask):
-                if cap:
-                    chars[pos] = chars[pos].upper()
-                pos += len(word) + 1
-    for m in _UNIT_THEN_WORDS.finditer(k):
-        words = m.group(1).split()
-        for n in range(len(words), 0, -1):
-            if province(" ".join(words[:n])) or district(" ".join(words[:n])):
-                pos = m.start(1) + 1
-                for w in words[:n]:
-                    chars[pos] = chars[pos].upper()
-                    pos += len(w) + 1
-                break
-    for m in _ROMAN_AFTER.finditer(k):
-        for i in range(m.start(1), m.end(1)):
-            chars[i] = chars[i].upper()
-    s = "".join(c for c in chars if c != "\0")
-    s = " ".join(s.split())
-    return s[:1].upper() + s[1:] if s else ""
