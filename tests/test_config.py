@@ -29,3 +29,26 @@ def test_defaults_without_environment(monkeypatch):
 def test_top_k_must_be_positive():
     with pytest.raises(ValueError):
         Settings(top_k=0)
+
+
+def test_the_interface_text_comes_from_the_profile(tmp_path) -> None:
+    """Another office's organisation and example questions come from its own file, never from code."""
+    from qa.profile import load_profile
+    from ui.app import header_html
+    path = tmp_path / "profile.toml"
+    path.write_text('organisation = "Tỉnh ủy Quảng Ninh <b>"\nask_examples = ["Kinh tế biển năm 2030?"]\n',
+                    encoding="utf-8")
+    profile = load_profile(path)
+    assert profile.ask_examples == ("Kinh tế biển năm 2030?",)
+    assert "Tỉnh ủy Quảng Ninh &lt;b&gt;" in header_html(profile)
+    assert load_profile().organisation == "Hải Phòng"  # the seeds' profile is the default
+
+
+def test_a_missing_or_broken_profile_is_a_clear_error(tmp_path) -> None:
+    from qa.errors import VanbanError
+    from qa.profile import load_profile
+    with pytest.raises(VanbanError, match="(?i)profile"):
+        load_profile(tmp_path / "none.toml")
+    (tmp_path / "bad.toml").write_text("organisation = [", encoding="utf-8")
+    with pytest.raises(VanbanError):
+        load_profile(tmp_path / "bad.toml")

@@ -20,6 +20,8 @@ import gradio as gr
 from qa.assistant import Assistant
 from qa.config import SEEDS_DIR, Settings
 from qa.errors import VanbanError
+from qa.profile import Profile
+from ui.markup import escape_html
 from ui.static import read_asset
 from ui.tabs.ask import ask_tab
 from ui.tabs.common import refresh_filters
@@ -41,14 +43,16 @@ THEME = gr.themes.Soft(
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "DejaVu Sans Mono", "monospace"],
 ).set(body_text_size="16px")
 """System fonts only (nothing fetched from the internet, Vietnamese diacritics rendered by the OS's fonts)."""
-HEADER = """
-<header class="vb-header">
-  <div class="vb-kicker">Văn bản Đảng, chính quyền · Hải Phòng</div>
-  <h1>Hỏi đáp văn bản</h1>
-  <p>Tra cứu nghị quyết, kết luận, báo cáo bằng câu hỏi thường ngày. Câu trả lời trích nguyên văn, có nguồn
-  chính xác đến từng đoạn.</p>
-</header>
-"""
+def header_html(profile: Profile) -> str:
+    """The page header, naming the organisation the profile gives (escaped: it comes from a file)."""
+    place = f" · {escape_html(profile.organisation)}" if profile.organisation else ""
+    return (
+        '<header class="vb-header">'
+        f'<div class="vb-kicker">Văn bản Đảng, chính quyền{place}</div>'
+        "<h1>Hỏi đáp văn bản</h1>"
+        "<p>Tra cứu nghị quyết, kết luận, báo cáo bằng câu hỏi thường ngày. Câu trả lời trích nguyên văn, có "
+        "nguồn chính xác đến từng đoạn.</p></header>"
+    )
 
 
 def build_app(assistant: Assistant, *, export_dir: Path | None = None) -> gr.Blocks:
@@ -56,9 +60,10 @@ def build_app(assistant: Assistant, *, export_dir: Path | None = None) -> gr.Blo
     sánh, and the Văn bản table, are made again when their tab is opened and after an upload or a removal:
     the corpus may have changed in another staffer's session."""
     export_dir = export_dir or Path(tempfile.mkdtemp(prefix="vanban-export-"))
-    with gr.Blocks(title="Hỏi đáp văn bản — Hải Phòng", analytics_enabled=False,
+    title = "Hỏi đáp văn bản" + (f" — {assistant.profile.organisation}" if assistant.profile.organisation else "")
+    with gr.Blocks(title=title, analytics_enabled=False,
                    delete_cache=(3600, 7200)) as app:
-        gr.HTML(HEADER, js_on_load=None)
+        gr.HTML(header_html(assistant.profile), js_on_load=None)
         with gr.Tabs(elem_id="vb-tabs"):
             with gr.Tab("Hỏi đáp", id="ask", elem_id="vb-tab-ask") as ask_tab_item:
                 ask = ask_tab(assistant, export_dir)

@@ -12,6 +12,7 @@ import gradio as gr
 
 from qa.errors import VanbanError
 from ui import corpus, render
+from ui.markup import escape_html
 from ui.static import read_asset
 from ui.tabs.common import ANSWER_JS, UNEXPECTED, source_panel, wire_query, wire_source, write_export
 
@@ -20,15 +21,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-EXAMPLES = [
-    "chỉ tiêu giao quân năm 2022",
-    "Quý II/2022 Thành ủy chỉ đạo gì về nhà ở xã hội?",
-    "Hội nghị lần thứ bảy Ban Chấp hành Đảng bộ quận khóa VI họp ngày nào?",
-    "Báo cáo sơ kết giữa nhiệm kỳ rút ra những bài học kinh nghiệm gì?",
-    "kim ngach xuat khau hai phong quy 1 nam 2021",
-]
-"""The example chips: kinds of question the system answers well (a figure, a period, a meeting, a lesson,
-one typed without accents)."""
 COPY_JS = read_asset("copy.js")
 """Copies the answer's Markdown in the browser (the clipboard is the browser's, not the server's)."""
 
@@ -56,8 +48,8 @@ def welcome_html(assistant: Assistant) -> str:
     docs = corpus.indexed_documents(assistant)
     return (
         '<section class="vb-welcome">'
-        "<p><b>Đặt câu hỏi về nội dung các văn bản</b> — nghị quyết, kết luận, báo cáo của Thành ủy và các "
-        "quận ủy Hải Phòng. Có thể gõ có dấu hoặc không dấu.</p>"
+        f"<p><b>Đặt câu hỏi về nội dung các văn bản</b> — {escape_html(assistant.profile.documents)}. "
+        "Có thể gõ có dấu hoặc không dấu.</p>"
         "<p>Câu trả lời được trích <b>nguyên văn</b> từ văn bản, kèm số hiệu, ngày, mục và vị trí chính xác; "
         "bấm <b>Xem trong văn bản</b> để đọc đoạn trích trong toàn văn. Khi văn bản không có câu trả lời, "
         "hệ thống nói rõ điều đó.</p>"
@@ -77,7 +69,7 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
         ask_button = gr.Button("Hỏi", variant="primary", scale=0, min_width=110, elem_id="vb-ask")
     with gr.Row(elem_id="vb-examples"):
         chips = [gr.Button(q, size="sm", variant="secondary", scale=0, min_width=0, elem_classes="vb-chip")
-                 for q in EXAMPLES]
+                 for q in assistant.profile.ask_examples]
     with gr.Accordion("Bộ lọc và tùy chọn", open=False, elem_id="vb-filters"):
         with gr.Row():
             year = gr.Dropdown(corpus.year_choices(docs), value=corpus.ALL, label="Năm", min_width=140)
@@ -122,7 +114,7 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
 
     inputs = [question, year, quarter, doc_type, doc, top_k]
     outputs = [answer, record, markdown, export_row, download, source_col, source]
-    wire_query(question, ask_button, zip(chips, EXAMPLES), run, inputs, outputs, "ask", answer)
+    wire_query(question, ask_button, zip(chips, assistant.profile.ask_examples), run, inputs, outputs, "ask", answer)
 
     wire_source(assistant, answer, record, source_col, close, source)
     copy_button.click(None, [markdown], None, js=COPY_JS)

@@ -18,12 +18,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-COMPARE_EXAMPLES = [
-    "So sánh nhiệm vụ trọng tâm quý II năm 2021, 2022 và 2023 về giải ngân vốn đầu tư công",
-    "Chỉ tiêu giao quân qua các năm",
-    "Tai nạn giao thông quý I 2021 so với quý I 2022",
-]
-"""The example chips: named periods, "qua các năm", and two quarters set against each other."""
 BY_CHOICES = [("Tự động", corpus.ALL), ("Năm", "year"), ("Quý", "quarter"), ("Văn bản", "document")]
 """How to group the passages; "Tự động" lets qa choose (the periods the topic names, else years)."""
 COMPARE_WELCOME = (
@@ -60,7 +54,7 @@ def compare_tab(assistant: Assistant, export_dir: Path) -> CompareTab:
         compare_button = gr.Button("So sánh", variant="primary", scale=0, min_width=110, elem_id="vb-cmp-go")
     with gr.Row(elem_id="vb-cmp-examples", elem_classes="vb-examples"):
         chips = [gr.Button(q, size="sm", variant="secondary", scale=0, min_width=0, elem_classes="vb-chip")
-                 for q in COMPARE_EXAMPLES]
+                 for q in assistant.profile.compare_examples]
     with gr.Accordion("Cách so sánh và bộ lọc", open=False, elem_id="vb-cmp-filters"):
         by = gr.Radio(BY_CHOICES, value=corpus.ALL, label="Theo", elem_id="vb-cmp-by",
                       info="Tự động: theo các kỳ nêu trong câu, nếu không thì theo năm.")
@@ -101,6 +95,6 @@ def compare_tab(assistant: Assistant, export_dir: Path) -> CompareTab:
 
     inputs = [topic, by, year, quarter, doc_type, doc]
     outputs = [result, record, export_row, download, source_col, source]
-    wire_query(topic, compare_button, zip(chips, COMPARE_EXAMPLES), run, inputs, outputs, "compare", result)
+    wire_query(topic, compare_button, zip(chips, assistant.profile.compare_examples), run, inputs, outputs, "compare", result)
     wire_source(assistant, result, record, source_col, close, source)
     return CompareTab(topic, year, doc_type, doc, result)
