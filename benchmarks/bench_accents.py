@@ -25,8 +25,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.accents.model import (GENERAL_SOURCES, RESEARCH_SOURCES, AccentModel, NgramLM, build_model,  # noqa: E402
-                             candidate_forms, train_domain, train_general)
+from qa.accents.model import (  # noqa: E402
+    GENERAL_SOURCES,
+    RESEARCH_SOURCES,
+    AccentModel,
+    NgramLM,
+    build_model,
+    candidate_forms,
+    train_domain,
+    train_general,
+)
 from qa.accents.restorer import MIN_CONFIDENCE, QUESTION_MIN_CONFIDENCE, AccentRestorer  # noqa: E402
 from qa.config import SEEDS_DIR  # noqa: E402
 from qa.ingest.normalize import normalize_document, normalize_fragment  # noqa: E402

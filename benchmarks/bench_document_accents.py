@@ -20,16 +20,17 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.test_document_accents import build_beside, stripped_corpus, stripped_items  # noqa: E402
+
 from qa.accents.model import load_or_build, tokenize  # noqa: E402
 from qa.accents.restorer import AccentRestorer, cache_dir, restore_chunks  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
-from qa.ingest.chunking import chunk_document  # noqa: E402
 from qa.config import SEEDS_DIR, Settings  # noqa: E402
-from qa.ingest.documents import load_documents  # noqa: E402
 from qa.evaluation import GoldItem  # noqa: E402
+from qa.ingest.chunking import chunk_document  # noqa: E402
+from qa.ingest.documents import load_documents  # noqa: E402
 from qa.text.vietnamese import fold  # noqa: E402
 from tests.scoring import retrieval_scores  # noqa: E402
-from tests.test_document_accents import build_beside, stripped_corpus, stripped_items  # noqa: E402
 
 
 def _row(name: str, assistant: Assistant, strip: bool) -> str:

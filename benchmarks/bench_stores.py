@@ -134,9 +134,10 @@ def run_one(method: str, n: int) -> dict:
     base = vectors(n)
     queries = np.load(WORK / "queries.npy")
     if method.startswith("milvus"):  # libraries are loaded before measuring: the figure is the store's data
-        import embeddings.milvus_store  # noqa: F401
         import milvus_lite.adapter.grpc.server  # noqa: F401
         import pymilvus  # noqa: F401
+
+        import embeddings.milvus_store  # noqa: F401
     gc.collect()
     before = rss_mb()
     t = time.perf_counter()
@@ -158,6 +159,7 @@ def run_one(method: str, n: int) -> dict:
 def _faiss(base: np.ndarray, method: str):
     """FAISS flat, the store's IVF (what it switches to above its threshold), or HNSW (the alternative)."""
     import faiss
+
     from embeddings.store import FaissStore
     n, d = base.shape
     faiss.omp_set_num_threads(os.cpu_count() or 1)  # building may use every core; queries get one

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.variants import variant  # noqa: E402
+
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 REQUEST_TIMEOUT = 120.0
 QUESTIONS = [

@@ -14,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from qa.errors import VanbanError
@@ -166,4 +166,4 @@ def _fsync_dir(directory: Path) -> None:
 
 def now() -> str:
     """UTC time of day to the second, as manifests record it."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -12,20 +12,31 @@ from pathlib import Path
 from typing import NamedTuple
 
 from embeddings.models import Embedder, load_embedder
-from qa.accents.restorer import AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges
+from qa.accents.restorer import AccentRestorer, restoration_ranges
+from qa.accents.restorer import cache_dir as accent_cache_dir
 from qa.answers.answer import Answer, compose
 from qa.answers.compare import (
-    By, Comparison, ComparisonContext, NormalizedTexts, compare as compare_periods, is_comparison,
-    prepare as prepare_comparisons, with_comparison,
+    By,
+    Comparison,
+    ComparisonContext,
+    NormalizedTexts,
+    is_comparison,
+    with_comparison,
+)
+from qa.answers.compare import (
+    compare as compare_periods,
+)
+from qa.answers.compare import (
+    prepare as prepare_comparisons,
 )
 from qa.config import Settings
 from qa.errors import VanbanError
-from qa.profile import Profile, load_profile
 from qa.index.builder import IndexBuilder, IndexReport, Progress
 from qa.index.generations import IndexedDocument, current_generation
 from qa.index.loaded import Index
 from qa.ingest.chunking import Chunk, chunk_document
 from qa.ingest.documents import Document, LoadError, load_documents
+from qa.profile import Profile, load_profile
 from qa.search.abstention import CorpusView, abstain_reason
 from qa.search.query import understand, validate_question
 from qa.search.retrieval import Filters, Hit, RetrievalConfig, Retriever

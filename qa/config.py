@@ -41,7 +41,7 @@ class Settings:
         return self.milvus_uri or str(Path(self.home) / "milvus.db")
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: object) -> Settings:
         """Environment first (`VANBAN_HOME`, `VANBAN_MODEL`, `VANBAN_STORE`, `VANBAN_MODELS`,
         `VANBAN_MILVUS_URI`, `VANBAN_PROFILE`), then explicit overrides (CLI flags)."""
         base = cls(

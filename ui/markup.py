@@ -11,7 +11,6 @@ from collections.abc import Iterable
 
 from qa.answers.highlight import match_ranges, merge_ranges
 
-
 _HTML_EXTRA = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
 """Template characters some HTML renderers evaluate (Svelte, Vue, JS template literals): entities, always."""
 

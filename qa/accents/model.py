@@ -38,10 +38,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from qa.ingest.normalize import normalize_document
-
 from qa.text.numbers import is_roman
+from qa.text.vietnamese import canonical_tones, fold, valid_folded, valid_syllable
 from qa.versions import VERSIONS
-from qa.text.vietnamese import valid_folded, valid_syllable, canonical_tones, fold
 
 MODEL_VERSION = VERSIONS.accent_model
 """Bump when tokenisation or training changes: cached models of older versions are ignored."""
@@ -193,11 +192,11 @@ class NgramLM:
     vocab: int = 1
 
     @classmethod
-    def train(cls, sentences: Iterable[list[str]]) -> "NgramLM":
+    def train(cls, sentences: Iterable[list[str]]) -> NgramLM:
         return cls.from_trigrams(count_trigrams(sentences))
 
     @classmethod
-    def from_trigrams(cls, tri: Counter[tuple[str, str, str]]) -> "NgramLM":
+    def from_trigrams(cls, tri: Counter[tuple[str, str, str]]) -> NgramLM:
         """The smoothed model from trigram counts (sums of documents' counts train as their text would)."""
         lm = cls(tri=dict(tri))
         ctx3: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])

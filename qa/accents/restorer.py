@@ -17,8 +17,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from qa.accents.model import (BOS, EOS, GENERAL_SOURCES, ROMAN, AccentModel, TextSource, Token, accent_share,
-                             has_marks, lm_token, load_or_build, tokenize)
+from qa.accents.model import (
+    BOS,
+    EOS,
+    GENERAL_SOURCES,
+    ROMAN,
+    AccentModel,
+    TextSource,
+    Token,
+    accent_share,
+    has_marks,
+    lm_token,
+    load_or_build,
+    tokenize,
+)
 from qa.text.numbers import is_roman
 from qa.text.vietnamese import fold
 
@@ -108,7 +120,7 @@ class AccentRestorer:
 
     @classmethod
     def load(cls, cache_dir: Path, documents: Iterable[tuple[str, str]],
-             sources: Iterable[TextSource] = GENERAL_SOURCES, **kwargs: float) -> "AccentRestorer":
+             sources: Iterable[TextSource] = GENERAL_SOURCES, **kwargs: float) -> AccentRestorer:
         """The restorer for these documents ((content hash, raw text) pairs), cached in `cache_dir`."""
         return cls(load_or_build(cache_dir, documents, sources), **kwargs)
 

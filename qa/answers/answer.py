@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.answers.items import items
+from qa.index.lexical import tokenize
 from qa.metadata.periods import parse_periods
 from qa.search.intent import Asks
 from qa.search.query import Query, conference_number
 from qa.search.references import resolve
 from qa.search.retrieval import Hit
-from qa.index.lexical import tokenize
 from qa.text.headings import heading_level
 from qa.text.sentences import units
 from qa.text.vietnamese import fold

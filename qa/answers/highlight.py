@@ -16,7 +16,6 @@ from collections.abc import Iterable
 
 from qa.text.vietnamese import canonical_tones, fold
 
-
 _WORD = re.compile(r"\w+")
 _PHRASE_GAP = re.compile(r"[ \t\u00a0/\-–]{1,3}")
 """What may separate two words of one marked phrase: "giao quân", "quý I/2022", "2021-2025"."""

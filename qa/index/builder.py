@@ -21,14 +21,24 @@ from embeddings.cache import EmbeddingCache, embed_with_cache
 from embeddings.models import Embedder, load_embedder
 from embeddings.vector_store import build_store
 from qa.accents.model import load_or_build
-from qa.accents.restorer import (AccentRestorer, cache_dir as accent_cache_dir, restoration_ranges,
-                                 restore_chunks, restore_fragment)
+from qa.accents.restorer import AccentRestorer, restoration_ranges, restore_chunks, restore_fragment
+from qa.accents.restorer import cache_dir as accent_cache_dir
 from qa.config import Settings
 from qa.errors import VanbanError
 from qa.index.filters import chunk_attributes
-from qa.index.generations import (collect_garbage, collection_name, current_generation, new_generation,
-                                  new_manifest, read_chunks, read_manifest, read_raw, switch_current,
-                                  write_generation, writer_lock)
+from qa.index.generations import (
+    collect_garbage,
+    collection_name,
+    current_generation,
+    new_generation,
+    new_manifest,
+    read_chunks,
+    read_manifest,
+    read_raw,
+    switch_current,
+    write_generation,
+    writer_lock,
+)
 from qa.index.lexical import LexicalIndex
 from qa.ingest.chunking import Chunk, chunk_document
 from qa.ingest.documents import Document, LoadError, load_documents

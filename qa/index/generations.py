@@ -27,7 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from embeddings.store_base import StoreError, read_manifest as read_store_manifest
+from embeddings.store_base import StoreError
+from embeddings.store_base import read_manifest as read_store_manifest
 from embeddings.vector_store import VectorStore, drop_store
 from qa.index.lexical import LexicalIndex
 from qa.ingest.chunking import Chunk

@@ -58,7 +58,7 @@ class LexicalIndex:
         self._accented = accented
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> "LexicalIndex":
+    def build(cls, texts: Sequence[str]) -> LexicalIndex:
         """Index passages (their `search_text`)."""
         return cls(len(texts), cls._build([tokenize(fold(t)) for t in texts]),
                    cls._build([tokenize(t) for t in texts]))
@@ -81,7 +81,7 @@ class LexicalIndex:
                                                 encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, size: int) -> "LexicalIndex | None":
+    def load(cls, directory: Path, size: int) -> LexicalIndex | None:
         """The index saved in `directory`, or None when there is none, or it is of another format or size
         (an index written by an older version, or damaged): the caller builds it from the passages."""
         try:

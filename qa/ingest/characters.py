@@ -9,7 +9,6 @@ import unicodedata
 from qa.ingest.offsets import Mapped
 from qa.text.vietnamese import OLD_TONE_RE, move_tone
 
-
 # --------------------------------------------------------------------------------------------------
 # Character rules: Unicode and markdown
 # --------------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ MIN_CHARS = 250
 """A section shorter than this is merged with the next sibling section rather than cited alone."""
 LABEL_CHARS = 90
 @functools.cache
-def _splitter() -> "RecursiveCharacterTextSplitter":
+def _splitter() -> RecursiveCharacterTextSplitter:
     """langchain's splitter, imported when a paragraph is too long (importing langchain costs ~0.3 s of a
     `vanban ask`, which never chunks)."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter

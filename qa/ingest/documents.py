@@ -20,9 +20,9 @@ from pathlib import Path
 from qa.ingest.formats import FORMAT_SUFFIXES, ExtractError, extract
 from qa.ingest.legacy_encodings import decode_legacy
 from qa.ingest.locations import TextLocations
-from qa.metadata.document import DocumentMetadata, extract_metadata
 from qa.ingest.normalize import normalize_document
 from qa.ingest.offsets import NormalizedText
+from qa.metadata.document import DocumentMetadata, extract_metadata
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ from qa.ingest.offsets import trim_range
 from qa.text.headings import heading, starts_with_numbering
 from qa.text.vietnamese import fold
 
-
 # --------------------------------------------------------------------------------------------------
 # Line and block structure
 # --------------------------------------------------------------------------------------------------

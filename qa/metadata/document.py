@@ -11,13 +11,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date as _Date
+
 from qa.ingest.locations import TextLocations
 from qa.metadata.header import read_header, read_signature
 from qa.metadata.issuer import Issuer, parse_body, tier_of
+from qa.metadata.periods import NAM as _NAM
+from qa.metadata.periods import YEAR as _YEAR
+from qa.metadata.periods import Period, reviewed_and_planned
 from qa.metadata.places import district, province
 from qa.metadata.title import clean, find_type_line, intro, title_block, title_of
 from qa.metadata.types import DOCUMENT_NUMBER, PARTY_CODES, STATE_CODES
-from qa.metadata.periods import NAM as _NAM, YEAR as _YEAR, Period, reviewed_and_planned
 from qa.text.headings import NUMBER, ROMAN, heading_level
 from qa.text.numbers import is_roman
 from qa.text.vietnamese import fold_lower

@@ -14,9 +14,9 @@ from functools import cached_property
 from qa.index.lexical import has_accents, tokenize
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import Period, parse_periods
-from qa.text.vietnamese import fold
 from qa.search.query import Query, conference_number
 from qa.search.retrieval import Hit, period_match
+from qa.text.vietnamese import fold
 
 MIN_DENSE = 0.85
 """Below this cosine (calibrated for e5-small) the best passage is not clearly about the question..."""

@@ -7,12 +7,12 @@ Matched on the folded question, so "bao nhieu" typed without accents reads like 
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["Asks", "asks"]
 
 
-class Asks(str, Enum):
+class Asks(StrEnum):
     SIGNER = "signer"
     ISSUER = "issuer"
     NUMBER = "number"

@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
 from embeddings.models import Embedder
-from qa.ingest.chunking import Chunk
 from qa.index.filters import Filters
 from qa.index.loaded import Index
+from qa.ingest.chunking import Chunk
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import Period, parse_periods
 from qa.search.query import Query, conference_number
@@ -23,7 +23,7 @@ from qa.text.vietnamese import fold
 logger = logging.getLogger(__name__)
 
 
-class Fusion(str, Enum):
+class Fusion(StrEnum):
     """How the dense and lexical scores of the candidates become one."""
 
     WEIGHTED = "weighted"

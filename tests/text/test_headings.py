@@ -3,8 +3,19 @@ from __future__ import annotations
 
 import pytest
 
-from qa.text.headings import (ARTICLE, CAPS_TITLE, CHAPTER, NUMBER, NUMBER_2, PART, ROMAN, SECTION,
-                              heading, heading_level, starts_with_numbering)
+from qa.text.headings import (
+    ARTICLE,
+    CAPS_TITLE,
+    CHAPTER,
+    NUMBER,
+    NUMBER_2,
+    PART,
+    ROMAN,
+    SECTION,
+    heading,
+    heading_level,
+    starts_with_numbering,
+)
 
 
 @pytest.mark.parametrize("line,level", [

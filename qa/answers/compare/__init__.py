@@ -14,16 +14,16 @@ import re
 
 from qa.answers.answer import Passage
 from qa.answers.compare.context import ComparisonContext, NormalizedTexts, prepare
-from qa.answers.figures import FoundFact, find_facts, raw_location
 from qa.answers.compare.grouping import By, Candidate, make_groups
 from qa.answers.compare.model import ComparedAnswer, Comparison, Fact, Group, Highlight, with_comparison
 from qa.answers.compare.placement import Placement, passage_placement, section_kind
 from qa.answers.compare.topic import TopicWords, comparison_topic, is_comparison, named_periods
+from qa.answers.figures import FoundFact, find_facts, raw_location
 from qa.errors import VanbanError
-from qa.text.headings import heading_level
-from qa.text.sentences import units
 from qa.search.query import Query, understand
 from qa.search.retrieval import Filters, Hit
+from qa.text.headings import heading_level
+from qa.text.sentences import units
 
 __all__ = [
     "By", "ComparedAnswer", "Comparison", "ComparisonContext", "Fact", "FoundFact", "Group", "Highlight",

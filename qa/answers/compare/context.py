@@ -12,8 +12,8 @@ import threading
 from collections import OrderedDict
 
 from qa.answers.compare.placement import Placement, passage_placement
-from qa.index.loaded import Index
 from qa.index.lexical import tokenize
+from qa.index.loaded import Index
 from qa.ingest.normalize import NormalizedText
 from qa.search.retrieval import Retriever
 from qa.text.vietnamese import fold_lower

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from qa.answers.compare.model import Group, vn_date
 from qa.answers.compare.placement import Placement, overlaps, time_order
@@ -18,7 +18,7 @@ from qa.text.vietnamese import fold_lower
 logger = logging.getLogger(__name__)
 
 
-class By(str, Enum):
+class By(StrEnum):
     """How a comparison groups passages when the topic names no period of its own."""
 
     QUARTER = "quarter"

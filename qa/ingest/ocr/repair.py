@@ -7,15 +7,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from qa.ingest.characters import tones
-from qa.ingest.offsets import Mapped
-from qa.text.numbers import is_roman
 from qa.ingest.ocr.tokens import match_case, repair_tokens
 from qa.ingest.ocr.vocabulary import LETTER, LEXICON
+from qa.ingest.offsets import Mapped
+from qa.text.numbers import is_roman
 from qa.text.vietnamese import canonical_tones, fold, valid_folded, valid_syllable
-
 
 # --------------------------------------------------------------------------------------------------
 # OCR repair
@@ -202,7 +201,7 @@ def ocr_evidence(text: str) -> int:
     return count
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     """Where a rule may run. ANY only for spellings that can never be Vietnamese as written, so clean
     text is never touched; the others only on text that OCR produced (`qa.ingest.normalize` decides)."""
 

@@ -7,8 +7,8 @@ import itertools
 import re
 
 from qa.ingest.characters import MARK_OCR
-from qa.ingest.offsets import Mapped
 from qa.ingest.ocr.vocabulary import COMMON_RANK, LETTER, LEXICON
+from qa.ingest.offsets import Mapped
 from qa.text.vietnamese import fold, valid_folded
 
 # Confusions of the English OCR model that produced the accent-stripped file: each character it wrote,

@@ -9,14 +9,14 @@ import pytest
 
 from qa.assistant import Assistant
 from qa.config import Settings
-from qa.ingest.documents import Document, load_documents
 from qa.errors import VanbanError
 from qa.index.builder import IndexBuilder, Previous, plan_update
 from qa.index.generations import current_generation
 from qa.index.loaded import Index
+from qa.ingest.documents import Document, load_documents
 from tests.fakes import HashEmbedder
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.fixture

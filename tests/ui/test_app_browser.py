@@ -24,7 +24,7 @@ import pytest
 
 from qa.errors import VanbanError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
@@ -297,6 +297,7 @@ def test_question_without_accents_gets_the_same_citation(page) -> None:
 @pytest.mark.slow
 def test_example_question_and_bad_question(page) -> None:
     from playwright.sync_api import expect
+
     from qa.search.query import understand
     page.locator(".vb-chip", has_text="chỉ tiêu giao quân năm 2022").click()
     expect(page.locator("#vb-question textarea")).to_have_value("chỉ tiêu giao quân năm 2022")
@@ -399,6 +400,7 @@ def test_html_in_a_document_is_shown_as_text_and_runs_nothing(page) -> None:
 @pytest.mark.slow
 def test_bad_uploads_get_clear_messages_and_leave_the_index_working(page) -> None:
     from playwright.sync_api import expect
+
     from ui.uploads import MAX_UPLOAD_BYTES
     _documents_tab(page)
     _upload(page, [

@@ -22,7 +22,7 @@ from qa.config import Settings
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 MODEL = Settings().model
 """The real default model, named explicitly so VANBAN_MODEL in the environment cannot change it."""

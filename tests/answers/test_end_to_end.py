@@ -12,7 +12,7 @@ import pytest
 from qa.evaluation import covers, quote_spans
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ANNEX_TARGET = ("001_95cc513b1827014b.txt", "(18). Hoàn thành 100% chỉ tiêu giao quân năm 2022.")
 CITY_SENTENCE = ("000_8c3560b8c842f969.txt", "Hoàn thành tốt chỉ tiêu giao nhận quân năm 2022.")
 

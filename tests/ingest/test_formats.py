@@ -17,8 +17,8 @@ import pytest
 
 from qa import cli
 from qa.assistant import Assistant
-from qa.ingest.chunking import chunk_document
 from qa.config import Settings
+from qa.ingest.chunking import chunk_document
 from qa.ingest.documents import LoadError, load_documents, load_file
 from qa.ingest.formats.ocr import unavailable_reason
 from qa.ingest.legacy_encodings import encode_legacy, unicode_to_tcvn3, unicode_to_vni
@@ -32,7 +32,7 @@ from tests.samples import (
     write_text_pdf,
 )
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def _seed(prefix: str) -> str:

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from qa.ingest.chunking import MAX_WITH_NOTES, chunk_document
-from qa.text.headings import heading_level
 from qa.ingest.normalize import normalize_fragment
 from qa.ingest.ocr.repair import looks_like_ocr
+from qa.text.headings import heading_level
 from qa.text.vietnamese import fold
 
 SEED_IDS = ["000", "001", "002", "003", "004"]

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from qa.index.filters import Filters
-from tests.test_end_to_end import ANNEX_TARGET, CITY_SENTENCE, cited
+from tests.answers.test_end_to_end import ANNEX_TARGET, CITY_SENTENCE, cited
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 STORES = ("faiss", "milvus")
 

@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 
 from embeddings import convert
-from tests.samples import seed_passages
 from embeddings.convert import dequantize_q4_0, ensure_converted, folder_name, packed_model_path
+from tests.samples import seed_passages
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
@@ -296,7 +296,7 @@ def test_the_default_embedder_runs_without_torch(folder):
             f"e = load_embedder('e5-small', {str(folder.parent)!r}); e.embed_queries(['giao quân']); "
             "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+                         cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "[]"
 
 

@@ -8,14 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from qa.accents.model import (CODE, NUM, ROMAN, AccentModel, NgramLM, accent_share, build_model,
-                             candidate_forms, document_sentences, load_or_build, segments, tokenize)
+from qa.accents.model import (
+    CODE,
+    NUM,
+    ROMAN,
+    AccentModel,
+    NgramLM,
+    accent_share,
+    build_model,
+    candidate_forms,
+    document_sentences,
+    load_or_build,
+    segments,
+    tokenize,
+)
 from qa.accents.restorer import AccentRestorer, needs_restoration, restore_document_text
 from qa.ingest.normalize import normalize_document
 from qa.text.vietnamese import fold
 from tests.scoring import retrieval_scores
 
-DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev.jsonl"
+DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.jsonl"
 
 
 @pytest.fixture(scope="module")

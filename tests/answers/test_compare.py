@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from qa.answers.compare import (
-    Comparison, Group, comparison_topic, find_facts, is_comparison, passage_placement, raw_location,
+    Comparison,
+    Group,
+    comparison_topic,
+    find_facts,
+    is_comparison,
+    passage_placement,
+    raw_location,
     section_kind,
 )
 from qa.evaluation import covers, quote_spans
@@ -24,7 +30,7 @@ from qa.search.query import understand
 from qa.text.sentences import units
 from qa.text.vietnamese import fold
 
-ROOT = Path(__file__).absolute().parent.parent
+ROOT = Path(__file__).absolute().parents[2]
 GOLD = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 D000, D001, D002, D003, D004 = (
     "000_8c3560b8c842f969.txt", "001_95cc513b1827014b.txt", "002_9a848fccd39ea821.txt",

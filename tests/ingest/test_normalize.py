@@ -16,7 +16,7 @@ from qa.ingest.ocr.repair import looks_like_ocr
 from qa.ingest.offsets import Footnote, NormalizedText
 from qa.text.vietnamese import canonical_tones, fold
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_IDS = ["000", "001", "002", "003", "004"]
 
 

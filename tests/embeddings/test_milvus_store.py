@@ -10,17 +10,17 @@ import pytest
 from embeddings.milvus_store import MilvusStore
 from embeddings.store import FaissStore, StoreError, StoreMismatchError, read_manifest
 from qa.config import Settings
-from qa.ingest.documents import load_documents
 from qa.errors import VanbanError
-from qa.index.filters import Filters, chunk_attributes
 from qa.index.builder import IndexBuilder
+from qa.index.filters import Filters, chunk_attributes
 from qa.index.generations import current_generation
 from qa.index.loaded import Index
+from qa.ingest.documents import load_documents
 from qa.search.query import understand
 from qa.search.retrieval import Retriever
 from tests.fakes import HashEmbedder
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 QUESTIONS = ["chỉ tiêu giao quân năm 2022", "kim ngạch xuất khẩu quý I", "xây dựng Đảng và hệ thống chính trị",
              "thu ngân sách nhà nước", "chuyển đổi số", "phòng chống dịch Covid-19"]
 

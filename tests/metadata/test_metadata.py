@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from qa.metadata.document import DocumentMetadata, extract_metadata
-
 from qa.metadata.periods import Period, parse_periods
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def _seed(prefix: str) -> str:

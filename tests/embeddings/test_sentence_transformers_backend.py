@@ -11,7 +11,7 @@ from qa.config import Settings
 from qa.errors import VanbanError
 
 pytestmark = pytest.mark.slow
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def test_an_index_built_and_queried_with_a_sentence_transformers_model(tmp_path):

@@ -12,15 +12,15 @@ import pytest
 
 from qa.accents.model import build_model, has_marks
 from qa.accents.restorer import RESTORED_LABEL, AccentRestorer, restoration_ranges, restore_chunks
-from qa.ingest.chunking import chunk_document
 from qa.config import Settings
-from qa.ingest.documents import Document
 from qa.evaluation import GoldItem
+from qa.ingest.chunking import chunk_document
+from qa.ingest.documents import Document
 from qa.text.vietnamese import fold
 from tests.fakes import HashEmbedder
 from tests.scoring import retrieval_scores
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 STRIPPED = "001_95cc513b1827014b.txt"
 """The clean seed stripped of its accents for the retrieval check (nobody tuned anything on it stripped)."""
 

@@ -21,7 +21,7 @@ from embeddings.models import (
 )
 from tests.fakes import HashEmbedder
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 QUERY = "chỉ tiêu giao quân năm 2022"
 ON_TOPIC = "Hoàn thành 100% chỉ tiêu giao quân năm 2022."
