@@ -38,7 +38,7 @@ from qa.accents.model import (  # noqa: E402
 from qa.accents.restorer import MIN_CONFIDENCE, QUESTION_MIN_CONFIDENCE, AccentRestorer  # noqa: E402
 from qa.config import SEEDS_DIR  # noqa: E402
 from qa.ingest.normalize import normalize_document, normalize_fragment  # noqa: E402
-from qa.text.vietnamese import fold
+from qa.text.vietnamese import fold  # noqa: E402
 
 HELD_OUT = ("000", "001", "003")
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"

@@ -20,7 +20,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_document_accents import build_beside, stripped_corpus, stripped_items  # noqa: E402
+from tests.accents.test_document_accents import build_beside, stripped_corpus, stripped_items  # noqa: E402
 
 from qa.accents.model import load_or_build, tokenize  # noqa: E402
 from qa.accents.restorer import AccentRestorer, cache_dir, restore_chunks  # noqa: E402
@@ -79,9 +79,11 @@ def main() -> None:
         (only / ocr.id).write_text(ocr.raw, encoding="utf-8")
         times = {}
         for name, restore in (("restored", True), ("as read", False)):
-            patch = mock.patch("qa.index.builder.restore_chunks", return_value=False) if not restore else nullcontext()
+            patch = (mock.patch("qa.index.builder.restore_chunks", return_value=False) if not restore
+                     else nullcontext())
             with patch:  # a fresh data directory each: cold embedding cache, model trained inside the run
-                report = Assistant(Settings(home=root / f"home004-{name}"), embedder=seeds.embedder).build([only])
+                report = Assistant(Settings(home=root / f"home004-{name}"),
+                                   embedder=seeds.embedder).build([only])
             times[name] = report.seconds
         print(f"`index` of 004 alone (embedder loaded, cold caches): {times['restored']:.1f} s restored, "
               f"{times['as read']:.1f} s as read")

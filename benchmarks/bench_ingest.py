@@ -29,7 +29,8 @@ def main() -> None:
             chunk_document(doc)
             t3 = time.perf_counter()
             mb = len(raw.encode("utf-8")) / 1e6
-            print(f"| {label} | {mb:.1f} MB | {t1 - t0:.2f} | {t2 - t1:.2f} | {t3 - t2:.2f} | {mb / (t3 - t0):.2f} |")
+            print(f"| {label} | {mb:.1f} MB | {t1 - t0:.2f} | {t2 - t1:.2f} | {t3 - t2:.2f} "
+                  f"| {mb / (t3 - t0):.2f} |")
 
 
 if __name__ == "__main__":

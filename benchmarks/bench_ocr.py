@@ -103,17 +103,17 @@ def main() -> None:
                 doc = load_file(pdf)
                 pdf_secs.append((time.perf_counter() - t) / len(pages))
                 assert doc.extraction == "pdf+ocr", doc
-            rows.append((dpi, "photocopy" if degraded else "clean", len(raw_acc), chars, statistics.mean(image_secs),
-                         statistics.mean(image_cpu), statistics.mean(pdf_secs), statistics.mean(raw_acc), min(raw_acc),
-                         statistics.mean(repaired_acc)))
-    print("| scan dpi | scan | pages | chars | s/page image (wall) | s/page image (CPU) | s/page scanned PDF (wall) "
-          "| char accuracy | worst page | after repair |")
+            rows.append((dpi, "photocopy" if degraded else "clean", len(raw_acc), chars,
+                         statistics.mean(image_secs), statistics.mean(image_cpu), statistics.mean(pdf_secs),
+                         statistics.mean(raw_acc), min(raw_acc), statistics.mean(repaired_acc)))
+    print("| scan dpi | scan | pages | chars | s/page image (wall) | s/page image (CPU) "
+          "| s/page scanned PDF (wall) | char accuracy | worst page | after repair |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for dpi, kind, pages, chars, s_img, cpu, s_pdf, acc, worst, rep in rows:
-        print(f"| {dpi} | {kind} | {pages} | {chars} | {s_img:.2f} | {cpu:.2f} | {s_pdf:.2f} | {acc:.4f} | {worst:.4f} "
-              f"| {rep:.4f} |")
-    print("\nA scanned PDF's pages are rendered at 300 dpi for OCR whatever the scan's resolution; its time includes "
-          "the rendering, with one single-threaded Tesseract per core.")
+        print(f"| {dpi} | {kind} | {pages} | {chars} | {s_img:.2f} | {cpu:.2f} | {s_pdf:.2f} | {acc:.4f} "
+              f"| {worst:.4f} | {rep:.4f} |")
+    print("\nA scanned PDF's pages are rendered at 300 dpi for OCR whatever the scan's resolution; "
+          "its time includes the rendering, with one single-threaded Tesseract per core.")
 
 
 if __name__ == "__main__":

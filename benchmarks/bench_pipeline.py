@@ -40,12 +40,14 @@ def main() -> None:
         t = time.perf_counter()
         embedder.embed_passages(texts)
         encode = time.perf_counter() - t
-        rows.append(("pure encoding of the same chunk texts", f"{encode:.2f} s ({len(texts) / encode:.1f} passages/s)"))
+        rows.append(("pure encoding of the same chunk texts",
+                     f"{encode:.2f} s ({len(texts) / encode:.1f} passages/s)"))
         rows.append(("indexing / pure encoding", f"{cold / encode:.2f}x"))
         t = time.perf_counter()
         assistant.build([SEEDS_DIR])
         rows.append(("re-index unchanged", f"{time.perf_counter() - t:.3f} s"))
-        questions = [json.loads(line)["question"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+        questions = [json.loads(line)["question"]
+                     for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
         assistant.ask(questions[0])
         lat = []
         for q in questions:
@@ -53,7 +55,8 @@ def main() -> None:
             assistant.ask(q)
             lat.append((time.perf_counter() - t) * 1000)
         lat.sort()
-        rows.append(("warm ask p50 / p95", f"{statistics.median(lat):.1f} / {lat[int(0.95 * (len(lat) - 1))]:.1f} ms"))
+        rows.append(("warm ask p50 / p95",
+                     f"{statistics.median(lat):.1f} / {lat[int(0.95 * (len(lat) - 1))]:.1f} ms"))
         env = dict(os.environ, VANBAN_HOME=str(settings.home))
         starts = []
         for _ in range(3):
@@ -61,9 +64,12 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "qa.cli", "ask", "chỉ tiêu giao quân năm 2022"], cwd=ROOT,
                            env=env, check=True, capture_output=True)
             starts.append(time.perf_counter() - t)
-        rows.append(("`vanban ask` process start to answer (median of 3)", f"{statistics.median(starts):.2f} s"))
-    rows.append(("peak memory (this process)", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"))
-    rows.append(("model, machine", f"`{settings.model}`, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"))
+        rows.append(("`vanban ask` process start to answer (median of 3)",
+                     f"{statistics.median(starts):.2f} s"))
+    rows.append(("peak memory (this process)",
+                 f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"))
+    rows.append(("model, machine",
+                 f"`{settings.model}`, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"))
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure':<{width}} | value |\n|{'-' * (width + 2)}|-------|")
     for name, value in rows:

@@ -48,7 +48,8 @@ def index(home: Path, corpus: Path) -> dict:
         marks[f"{stage}-cpu"] = time.process_time()
         if stage == "embed" and (done // 256 > marks.get("shown", -1) or done == total):
             marks["shown"] = done // 256
-            print(f"\r  embedded {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+            print(f"\r  embedded {done}/{total}", end="\n" if done == total else "", file=sys.stderr,
+                  flush=True)
 
     assistant = Assistant(settings, embedder=embedder)
     t = time.perf_counter()
@@ -105,7 +106,8 @@ def main() -> int:
             ("  of which embedding", f"{built['embed']:.0f} s: **{rate:.1f} chunks/s**, "
                                      f"{built['cpu_rate']:.1f} chunks per CPU-second"),
             ("data dir on disk", f"{built['disk'] / 2**20:.0f} MiB"),
-            ("`vanban ask --json`, process start to answer (median of 3)", f"{statistics.median(colds):.2f} s"),
+            ("`vanban ask --json`, process start to answer (median of 3)",
+             f"{statistics.median(colds):.2f} s"),
             *((f"warm ask p50 / p95, {label} ({len(warm[kind])} asked)",
                f"{percentile(warm[kind], 50) * 1000:,.0f} / {percentile(warm[kind], 95) * 1000:,.0f} ms")
               for kind, label in ((False, "one-period questions"), (True, "comparisons, period by period"))

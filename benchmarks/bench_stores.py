@@ -53,7 +53,8 @@ def rss_mb() -> float:
 
 
 def _questions() -> list[str]:
-    return [json.loads(line)["question"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line)["question"]
+            for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def prepare(home: Path | None) -> None:
@@ -246,8 +247,8 @@ def table(rows: list[dict]) -> str:
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         recall = "—" if r["recall"] is None else f"{r['recall']:.3f}"
-        lines.append(f"| {r['method']} | {r['n']:,} | {r['params']} | {r['build_s']:.1f} | {r['memory_mb']:.0f} "
-                     f"| {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {recall} |")
+        lines.append(f"| {r['method']} | {r['n']:,} | {r['params']} | {r['build_s']:.1f} "
+                     f"| {r['memory_mb']:.0f} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {recall} |")
     return "\n".join(lines)
 
 

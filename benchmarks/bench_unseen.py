@@ -60,7 +60,8 @@ def main() -> None:
     assistant = Assistant(Settings(home=home))
     assistant.build([SEEDS_DIR, UNSEEN_DIR])
     texts = {d: assistant.index.raw_text(d) for d in assistant.index.documents}
-    print("| question set | n | hit@5 | MRR@10 | BM25 hit@5 | BM25 MRR@10 | answer right | abstention | false abstention |")
+    print("| question set | n | hit@5 | MRR@10 | BM25 hit@5 | BM25 MRR@10 | answer right | abstention "
+          "| false abstention |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name in ("unseen", "seeds_answers", "unanswerable"):
         items = load_gold(QUESTIONS_DIR / f"{name}.jsonl")

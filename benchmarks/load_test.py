@@ -165,7 +165,8 @@ class AppClient:
             defaults = [components[i].get("props", {}).get("value") for i in dep["inputs"]]
             if dep.get("api_name") == "ask":
                 self.ask_endpoint = Endpoint(fn_index, target, defaults)
-            elif event == "upload" and components.get(target, {}).get("props", {}).get("elem_id") == "vb-upload":
+            elif (event == "upload"
+                  and components.get(target, {}).get("props", {}).get("elem_id") == "vb-upload"):
                 self.upload_endpoint = Endpoint(fn_index, target, defaults)
         if self.ask_endpoint is None or self.upload_endpoint is None:
             raise RuntimeError("the app's /config has no 'ask' endpoint or no #vb-upload upload event")
@@ -177,7 +178,8 @@ class AppClient:
             "data": data, "fn_index": endpoint.fn_index, "trigger_id": endpoint.trigger_id,
             "session_hash": session, "event_data": None})
         joined.raise_for_status()
-        async with self.http.stream("GET", f"{self.api}/queue/data", params={"session_hash": session}) as resp:
+        async with self.http.stream("GET", f"{self.api}/queue/data",
+                                    params={"session_hash": session}) as resp:
             resp.raise_for_status()
             async for line in resp.aiter_lines():
                 if not line.startswith("data:"):
@@ -343,7 +345,8 @@ async def drive(url: str, args: argparse.Namespace, workdir: Path) -> None:
             print(f"\nUpload of {document.name} ({document.stat().st_size // 1024} KiB) while "
                   f"{args.during_upload} askers ask: indexed in {result['upload_seconds']:.1f} s, "
                   f"{'ok' if result['upload_ok'] else 'FAILED: ' + result['status'][:300]}")
-            print("\n| questions | requests | p50 (s) | p95 (s) | max (s) | errors |\n|---|---|---|---|---|---|")
+            print("\n| questions | requests | p50 (s) | p95 (s) | max (s) | errors |"
+                  "\n|---|---|---|---|---|---|")
             for name, s in (("during indexing", d), ("before/after", o)):
                 print(f"| {name} | {s['requests']} | {s['p50']:.2f} | {s['p95']:.2f} | {s['max']:.2f} | "
                       f"{s['errors']} |")
@@ -354,7 +357,8 @@ async def drive(url: str, args: argparse.Namespace, workdir: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--home", type=Path, help="an indexed data dir (default: a temporary one from seeds/)")
+    parser.add_argument("--home", type=Path,
+                        help="an indexed data dir (default: a temporary one from seeds/)")
     parser.add_argument("--url", help="an app already running (then no server is started)")
     parser.add_argument("--port", type=int)
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per concurrency level")

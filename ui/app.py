@@ -60,7 +60,8 @@ def build_app(assistant: Assistant, *, export_dir: Path | None = None) -> gr.Blo
     sánh, and the Văn bản table, are made again when their tab is opened and after an upload or a removal:
     the corpus may have changed in another staffer's session."""
     export_dir = export_dir or Path(tempfile.mkdtemp(prefix="vanban-export-"))
-    title = "Hỏi đáp văn bản" + (f" — {assistant.profile.organisation}" if assistant.profile.organisation else "")
+    title = "Hỏi đáp văn bản" + (f" — {assistant.profile.organisation}"
+                                  if assistant.profile.organisation else "")
     with gr.Blocks(title=title, analytics_enabled=False,
                    delete_cache=(3600, 7200)) as app:
         gr.HTML(header_html(assistant.profile), js_on_load=None)

@@ -325,7 +325,8 @@ def restoration_ranges(text: str) -> list[tuple[int, int]]:
         i, j = bisect.bisect_left(starts, a), bisect.bisect_left(ends, b)
         while i > 0 and (n == 0 or ranges[n - 1][1] < starts[i - 1]) and stripped_line(i - 1):
             i -= 1
-        while j + 1 < len(lines) and (n + 1 == len(ranges) or ends[j + 1] < ranges[n + 1][0]) and stripped_line(j + 1):
+        while (j + 1 < len(lines) and (n + 1 == len(ranges) or ends[j + 1] < ranges[n + 1][0])
+               and stripped_line(j + 1)):
             j += 1
         ranges[n] = (starts[i], ends[j])
     return ranges

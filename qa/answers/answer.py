@@ -114,8 +114,10 @@ def _in_period(query: Query, p: Passage) -> bool:
 
 
 def _subject(query: Query) -> set[str]:
-    """The question's words that carry its subject (single syllables): not the question words or years."""
-    return {t for t in tokenize(query.folded) if "_" not in t} - _QUESTION_TOKENS - {str(p.year) for p in query.periods}
+    """The question's words that carry its subject (single syllables): not the question words or
+    years."""
+    return ({t for t in tokenize(query.folded) if "_" not in t} - _QUESTION_TOKENS
+            - {str(p.year) for p in query.periods})
 
 
 _QUESTION_TOKENS = frozenset(tokenize(fold(
@@ -123,8 +125,10 @@ _QUESTION_TOKENS = frozenset(tokenize(fold(
     "tháng các những về cho theo và với tại thì đã sẽ phải bao giờ nào hay hoặc").lower()))
 
 
-# A header's place-and-date line ("Cần Thơ, ngày 29 tháng 9 năm 2023") dates the document; it answers nothing.
-_HEADER_LINE = re.compile(r"^[^\d,.;:]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.IGNORECASE)
+# A header's place-and-date line ("Cần Thơ, ngày 29 tháng 9 năm 2023") dates the document; it answers
+# nothing.
+_HEADER_LINE = re.compile(r"^[^\d,.;:]{2,40},\s*ngày\s+\d{1,2}\s+tháng"
+                          r"\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.IGNORECASE)
 
 _NUMBER_LINE = re.compile(r"^Số\s*:?\s*\d[^\s]*$")
 _RANK_WEIGHT = (1.0, 0.55, 0.35)
@@ -176,10 +180,12 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
         notes_from = len(chunk.text)
         for order, (a, b) in enumerate(units(text)):
             sent = text[a:b].strip(" -+•\n")
-            reading = chunk.restored[a:b].strip(" -+•\n") if chunk.restored and b <= len(chunk.restored) else ""
+            reading = (chunk.restored[a:b].strip(" -+•\n")
+                       if chunk.restored and b <= len(chunk.restored) else "")
             if len(sent) < 12 or _HEADER_LINE.match(sent) or _NUMBER_LINE.match(sent) or (
                     heading_level(sent) is not None and (len(sent) < 50 or not sent.endswith((".", ";")))):
-                continue  # a heading names a part; a numbered full sentence ("1. Khu vực đồng bằng: ...") is body
+                # a heading names a part; a numbered full sentence ("1. Khu vực đồng bằng: ...") is body
+                continue
             if meta is not None and len(sent) > 20 and fold(sent).lower() in fold(meta.title).lower():
                 continue  # the document's own title names its subject; it answers nothing
             words = set(tokenize(fold(sent).lower()))
@@ -190,7 +196,8 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
             found = _precise(items(sent, kind), kind, query.folded)
             key = sent.lower().replace(" ", "")
             names_number = any(n in key for n in numbers)
-            if numbers and found and names_number:  # the item right after the number named ("số 30-NQ/TW, ngày ...")
+            # the item right after the number named ("số 30-NQ/TW, ngày ...")
+            if numbers and found and names_number:
                 at = min(key.find(n) for n in numbers if n in key)
                 found = [it for it in found if len(sent[:it.start].replace(" ", "")) >= at] or found
             coverage = 1.0 if names_number else (weight(subject & words) + section_score) / subject_weight
@@ -199,8 +206,9 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
             covers_subject = coverage >= SUBJECT_SHARE
             direct = direct_reading = ""
             if found and covers_subject:
-                best = max(found, key=lambda it: (len(q_tokens & set(tokenize(fold(sent[max(0, it.start - 60):it.start])
-                                                                               .lower()))), -it.start))
+                best = max(found, key=lambda it: (
+                    len(q_tokens & set(tokenize(fold(sent[max(0, it.start - 60):it.start]).lower()))),
+                    -it.start))
                 direct = best.text
                 if reading:
                     offset = text[a:b].find(sent)
@@ -286,7 +294,8 @@ def _capitalised(printed: str) -> str:
         if printed.isupper() else printed
 
 
-def compose(query: Query, hits: list[Hit], reason: str | None, df: Callable[[str], int], n_passages: int) -> Answer:
+def compose(query: Query, hits: list[Hit], reason: str | None, df: Callable[[str], int],
+            n_passages: int) -> Answer:
     passages = [Passage(i + 1, h) for i, h in enumerate(hits)]
     if reason:
         return Answer(query.text, True, f"Không tìm thấy câu trả lời trong các văn bản. {reason}",

@@ -94,7 +94,8 @@ class Chunk:
         return {
             "doc": self.doc_id, "chunk_id": self.chunk_id, "start": self.start, "end": self.end,
             "spans": [list(s) for s in self.spans], "section": self.section, "text": self.full_text,
-            **({"restored_text": self.restored, "restored_section": self.restored_section} if self.restored else {}),
+            **({"restored_text": self.restored, "restored_section": self.restored_section}
+               if self.restored else {}),
         }
 
 
@@ -110,7 +111,8 @@ class Paragraph:
 
 def _is_label(line: str, following: str) -> bool:
     """A short unpunctuated line that introduces a list ("Nguyên nhân chủ quan" / "- ...") titles it."""
-    return (len(line) <= LABEL_CHARS and line[:1].isupper() and not line.rstrip().endswith((".", ";", ":", ",", "!", "?"))
+    return (len(line) <= LABEL_CHARS and line[:1].isupper()
+            and not line.rstrip().endswith((".", ";", ":", ",", "!", "?"))
             and not line.startswith(LIST_MARKERS) and following.startswith(LIST_MARKERS))
 
 
@@ -219,7 +221,8 @@ def chunk_document(doc: Document) -> list[Chunk]:
     # a tiny section joins the previous one under their common path, but nothing joins an article from outside
     for sec in sections:
         inside = not merged or not merged[-1].article or sec.path[:len(merged[-1].path)] == merged[-1].path
-        if merged and inside and not sec.article and (merged[-1].length < MIN_CHARS or sec.length < MIN_CHARS // 2) \
+        if merged and inside and not sec.article \
+                and (merged[-1].length < MIN_CHARS or sec.length < MIN_CHARS // 2) \
                 and merged[-1].length + sec.length <= MAX_CHARS:
             common = []
             for a, b in zip(merged[-1].path, sec.path):

@@ -1,10 +1,10 @@
 """Load documents from files, keeping the text exactly as read so citations can point into it.
 
 Plain text (.txt, .md) is read as UTF-8, or converted from a legacy Vietnamese encoding (TCVN3, VNI,
-Windows-1258) or UTF-16; PDF, DOCX and scanned images go through `qa.ingest.formats`, and their extracted text is
-the document's raw text (what the index keeps and spans point into), with where each page or paragraph
-begins. A bad file (empty, binary, unreadable, damaged, password-protected, too large, unsupported) is
-reported by name with a reason and skipped; the other files still load.
+Windows-1258) or UTF-16; PDF, DOCX and scanned images go through `qa.ingest.formats`, and their extracted
+text is the document's raw text (what the index keeps and spans point into), with where each page or
+paragraph begins. A bad file (empty, binary, unreadable, damaged, password-protected, too large,
+unsupported) is reported by name with a reason and skipped; the other files still load.
 """
 from __future__ import annotations
 
@@ -29,11 +29,13 @@ logger = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".txt", ".md")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + FORMAT_SUFFIXES
 LEGACY_SUFFIXES = {".doc": ".docx", ".rtf": ".docx", ".odt": ".docx", ".wpd": ".docx"}
-"""Document formats found in old archives that are not read: reported (with the format to save as), not skipped."""
+"""Document formats found in old archives that are not read: reported (with the format to save as), not
+skipped."""
 MAX_BYTES = 20 * 1024 * 1024
 """Larger text files are refused: no administrative text document is this big, and it protects memory."""
 MAX_FORMAT_BYTES = 100 * 1024 * 1024
-"""Larger PDF, DOCX or image files are refused (a scan of a long document at 300 dpi stays well under this)."""
+"""Larger PDF, DOCX or image files are refused (a scan of a long document at 300 dpi stays well under
+this)."""
 
 
 @dataclass
@@ -61,7 +63,8 @@ class Document:
 
     @cached_property
     def normalized(self) -> NormalizedText:
-        """The clean text; OCR repair in full when our own OCR read it, else only if the text shows OCR damage."""
+        """The clean text; OCR repair in full when our own OCR read it, else only if the text shows OCR
+        damage."""
         return normalize_document(self.raw, ocr=True if "ocr" in self.extraction else None)
 
 
@@ -128,8 +131,8 @@ def decode_bytes(data: bytes) -> DecodedText | tuple[str, str]:
                 notes.append(_bad_bytes_note(text))
             elif legacy is None:
                 return (
-                    (f"không phải mã UTF-8 (byte lỗi ở vị trí {exc.start}) và không nhận ra bảng mã TCVN3/VNI; "
-                     "hãy lưu lại tệp với mã UTF-8"),
+                    (f"không phải mã UTF-8 (byte lỗi ở vị trí {exc.start}) "
+                     "và không nhận ra bảng mã TCVN3/VNI; hãy lưu lại tệp với mã UTF-8"),
                     (f"not UTF-8 (invalid byte at offset {exc.start}) and not recognised as TCVN3/VNI; "
                      "save the file as UTF-8"),
                 )
@@ -168,7 +171,8 @@ def _bad_bytes_note(text: str) -> tuple[str, str]:
 
 
 def _mostly_latin(text: str) -> bool:
-    """Vietnamese text is Latin letters, their accented forms and punctuation; binary read as UTF-16 is not."""
+    """Vietnamese text is Latin letters, their accented forms and punctuation; binary read as UTF-16 is
+    not."""
     sample = text[:20000]
     latin = sum(ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00 or 0x2000 <= ord(c) < 0x2070 for c in sample)
     return latin >= 0.9 * len(sample)
@@ -224,7 +228,8 @@ def load_file(path: Path, *, name: str | None = None, cache_dir: Path | None = N
 
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
-    """Files named directly, plus the supported files inside each folder (sorted, not recursive into hidden dirs)."""
+    """Files named directly, plus the supported files inside each folder (sorted, not recursive into hidden
+    dirs)."""
     files: list[Path] = []
     errors: list[LoadError] = []
     for p in paths:

@@ -47,7 +47,8 @@ class DocumentMetadata:
     """Its level: "trung ương", "tỉnh", "thành phố trực thuộc trung ương", "thành phố thuộc tỉnh", "quận",
     "huyện", "thị xã", "xã", "phường", "thị trấn", "đặc khu", or ""."""
     parent: str = ""
-    """The body printed above the issuer in the header ("Đảng bộ huyện Đông Anh", "Ủy ban nhân dân tỉnh X")."""
+    """The body printed above the issuer in the header ("Đảng bộ huyện Đông Anh", "Ủy ban nhân dân
+    tỉnh X")."""
     province: str = ""
     """The province or centrally-run city the issuer belongs to ("" for central bodies or when unknown)."""
     signer: str = ""
@@ -98,7 +99,8 @@ class DocumentMetadata:
         return {
             "doc_type": self.doc_type, "number": self.number, "issuer": self.issuer, "level": self.level,
             "parent": self.parent, "province": self.province, "signer": self.signer,
-            "signer_position": self.signer_position, "authority": self.authority, "signed_for": self.signed_for,
+            "signer_position": self.signer_position, "authority": self.authority,
+            "signed_for": self.signed_for,
             "recipients": list(self.recipients),
             "conference": self.conference, "date": self.date, "meeting_date": self.meeting_date,
             "title": self.title, "reviews": [p.to_json() for p in self.reviews],
@@ -110,7 +112,8 @@ class DocumentMetadata:
     @classmethod
     def from_json(cls, data: dict) -> DocumentMetadata:
         names = ("doc_type", "number", "issuer", "level", "parent", "province", "signer", "signer_position",
-                 "authority", "signed_for", "conference", "date", "meeting_date", "title", "term", "restored_title")
+                 "authority", "signed_for", "conference", "date", "meeting_date", "title", "term",
+                 "restored_title")
         return cls(**{n: data.get(n) or "" for n in names}, recipients=tuple(data.get("recipients") or ()),
                    reviews=tuple(Period.from_json(p) for p in data.get("reviews") or ()),
                    plans=tuple(Period.from_json(p) for p in data.get("plans") or ()),
@@ -241,7 +244,8 @@ def _issue_date(keys: list[str]) -> str:
     for k in keys:
         m = _PLACE_DATE.search(k)
         if m:
-            d = _iso(m.group(3), m.group(2), m.group(1)) if m.group(1) else _iso(m.group(6), m.group(5), m.group(4))
+            d = (_iso(m.group(3), m.group(2), m.group(1)) if m.group(1)
+                 else _iso(m.group(6), m.group(5), m.group(4)))
             if d:
                 return d
     return ""
@@ -261,12 +265,14 @@ def _lead_date(intro_key: str) -> str:
     m = _LEAD_DATE.search(intro_key)
     if not m:
         return ""
-    return _iso(m.group(3), m.group(2), m.group(1)) if m.group(1) else _iso(m.group(6), m.group(5), m.group(4))
+    return (_iso(m.group(3), m.group(2), m.group(1)) if m.group(1)
+            else _iso(m.group(6), m.group(5), m.group(4)))
 
 
 # With no header, the body that speaks in the title or the opening ("Hội nghị Thành ủy", "Ban Chấp hành
 # Đảng bộ quận", "Đảng ủy xã ... kết luận"), and the unit words that name its own place in the text.
-_SPEAKER = re.compile(r"\b(?:(?P<kind>tinh|thanh|quan|huyen|thi) uy|dang bo (?P<unit>thanh pho|tinh|quan|huyen|thi xa)"
+_SPEAKER = re.compile(r"\b(?:(?P<kind>tinh|thanh|quan|huyen|thi) uy"
+                      r"|dang bo (?P<unit>thanh pho|tinh|quan|huyen|thi xa)"
                       r"|dang uy (?P<commune>xa|phuong|thi tran))\b")
 _SPEAKER_UNIT = {"tinh": "tinh", "thanh": "thanh pho", "quan": "quan", "huyen": "huyen", "thi": "thi xa"}
 _COMMITTEE_OF = {"tinh": "Tỉnh ủy", "thanh pho": "Thành ủy", "quan": "Quận ủy", "huyen": "Huyện ủy",
@@ -319,7 +325,8 @@ def _province_named(intro_key: str) -> str:
 
 
 def _level_from_number(number: str) -> str:
-    """With no header to read, a Party number's code gives the committee's level: "/TW", "/TU", "/HU", "/QU"."""
+    """With no header to read, a Party number's code gives the committee's level: "/TW", "/TU", "/HU",
+    "/QU"."""
     m = re.search(r"/([a-z]{2})\b", fold_lower(number))
     return _CODE_TIER.get(m.group(1), "") if m else ""
 

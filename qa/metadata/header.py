@@ -18,7 +18,8 @@ from qa.text.vietnamese import fold_lower
 __all__ = ["Header", "Signature", "cells", "read_header", "read_signature"]
 
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}")
-_NOT_A_BODY = re.compile(r"^(?:cong hoa xa hoi chu nghia viet nam|doc lap\b.*|[dpb]ang cong san viet nam|[-_=*.&\s]*)$")
+_NOT_A_BODY = re.compile(r"^(?:cong hoa xa hoi chu nghia viet nam|doc lap\b.*|[dpb]ang cong san viet nam"
+                         r"|[-_=*.&\s]*)$")
 # Where a right-hand column starts inside a cell printed with single spaces ("THANH UY HAI PHONG DANG CONG
 # SAN VIET NAM", "So 244-KL/TU Hai Phong, ngay 14 thang 4 nam 2023"), on folded text.
 _RIGHT_COLUMN = re.compile(r"\s(?=(?:[dpb]ang cong san viet nam|cong hoa xa hoi chu nghia|doc lap - tu do)\b)"
@@ -105,10 +106,10 @@ def _upper(s: str) -> bool:
 _AUTHORITY = re.compile(r"^(?P<a>t/m|t/l|t/uq|tm|kt|tl|tuq|q)(?P<dot>\.?)\s+(?P<rest>.*)$")
 _POSITIONS: dict[str, str] = {}  # folded -> as written
 for _display in ("Phó Bí thư Thường trực", "Phó Bí thư", "Bí thư", "Phó Chủ tịch Thường trực", "Phó Chủ tịch",
-                 "Chủ tịch", "Phó Thủ tướng", "Thủ tướng", "Bộ trưởng", "Thứ trưởng", "Phó Giám đốc", "Giám đốc",
-                 "Phó Chánh Văn phòng", "Chánh Văn phòng", "Phó Trưởng ban", "Trưởng ban", "Ủy viên",
-                 "Tổng Bí thư", "Phó Chủ nhiệm", "Chủ nhiệm", "Tổng Thư ký", "Thư ký", "Chánh án", "Viện trưởng",
-                 "Cục trưởng", "Vụ trưởng", "Trưởng phòng"):
+                 "Chủ tịch", "Phó Thủ tướng", "Thủ tướng", "Bộ trưởng", "Thứ trưởng", "Phó Giám đốc",
+                 "Giám đốc", "Phó Chánh Văn phòng", "Chánh Văn phòng", "Phó Trưởng ban", "Trưởng ban",
+                 "Ủy viên", "Tổng Bí thư", "Phó Chủ nhiệm", "Chủ nhiệm", "Tổng Thư ký", "Thư ký", "Chánh án",
+                 "Viện trưởng", "Cục trưởng", "Vụ trưởng", "Trưởng phòng"):
     _POSITIONS[fold_lower(_display)] = _display
 _POSITION = re.compile(rf"^(?P<p>{'|'.join(sorted(_POSITIONS, key=len, reverse=True))})\b")
 _SIGNED_NOTE = re.compile(r"^\(?\s*(?:da ky|ky ten|ky|ky, ghi ro ho ten|ky ten, dong dau|dau)\b.*\)?$")

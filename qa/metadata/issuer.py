@@ -22,12 +22,13 @@ _UNITS = {
     "tinh": PROVINCE, "thanh pho": "thành phố", "quan": "quận", "huyen": "huyện", "thi xa": "thị xã",
     "xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "dac khu": "đặc khu",
 }
-_UNIT_DISPLAY = {"tinh": "tỉnh", "thanh pho": "thành phố", "quan": "quận", "huyen": "huyện", "thi xa": "thị xã",
-                 "xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "dac khu": "đặc khu"}
+_UNIT_DISPLAY = {"tinh": "tỉnh", "thanh pho": "thành phố", "quan": "quận", "huyen": "huyện",
+                 "thi xa": "thị xã", "xa": "xã", "phuong": "phường", "thi tran": "thị trấn",
+                 "dac khu": "đặc khu"}
 _UNIT = r"(?P<unit>thanh pho|thi xa|thi tran|dac khu|tinh|quan|huyen|xa|phuong)"
 # Party committees named by their level: "tỉnh ủy X", "thành ủy X", "huyện ủy X", "quận ủy X", "thị ủy X".
-_COMMITTEES = {"tinh": ("Tỉnh ủy", PROVINCE), "thanh": ("Thành ủy", "thành phố"), "huyen": ("Huyện ủy", "huyện"),
-               "quan": ("Quận ủy", "quận"), "thi": ("Thị ủy", "thị xã")}
+_COMMITTEES = {"tinh": ("Tỉnh ủy", PROVINCE), "thanh": ("Thành ủy", "thành phố"),
+               "huyen": ("Huyện ủy", "huyện"), "quan": ("Quận ủy", "quận"), "thi": ("Thị ủy", "thị xã")}
 _COMMITTEE = re.compile(r"^(?P<kind>tinh|thanh|huyen|quan|thi) uy(?: (?P<place>.+))?$")
 # Bodies followed by a unit and a place: "hội đồng nhân dân tỉnh X", "đảng ủy xã X", "đảng bộ huyện X".
 _LOCAL_BODIES = {
@@ -36,20 +37,25 @@ _LOCAL_BODIES = {
     "dang bo": "Đảng bộ", "ban chap hanh dang bo": "Ban Chấp hành Đảng bộ",
     "ban thuong vu": "Ban Thường vụ", "uy ban kiem tra": "Ủy ban Kiểm tra",
 }
-_LOCAL = re.compile(rf"^(?P<body>{'|'.join(sorted(_LOCAL_BODIES, key=len, reverse=True))}) {_UNIT} (?P<place>.+)$")
+_LOCAL = re.compile(rf"^(?P<body>{'|'.join(sorted(_LOCAL_BODIES, key=len, reverse=True))})"
+                    rf" {_UNIT} (?P<place>.+)$")
 _ABBREVIATIONS = (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"),
-                  ("ubmttq viet nam", "uy ban mat tran to quoc viet nam"), ("ubmttq", "uy ban mat tran to quoc viet nam"),
+                  ("ubmttq viet nam", "uy ban mat tran to quoc viet nam"),
+                  ("ubmttq", "uy ban mat tran to quoc viet nam"),
                   ("bch", "ban chap hanh"), ("tp", "thanh pho"))
 # Central bodies, whole names.
 _CENTRAL = {
     "ban chap hanh trung uong": "Ban Chấp hành Trung ương", "bo chinh tri": "Bộ Chính trị",
-    "ban bi thu": "Ban Bí thư", "quoc hoi": "Quốc hội", "uy ban thuong vu quoc hoi": "Ủy ban Thường vụ Quốc hội",
+    "ban bi thu": "Ban Bí thư", "quoc hoi": "Quốc hội",
+    "uy ban thuong vu quoc hoi": "Ủy ban Thường vụ Quốc hội",
     "chinh phu": "Chính phủ", "thu tuong chinh phu": "Thủ tướng Chính phủ",
-    "van phong trung uong dang": "Văn phòng Trung ương Đảng", "toa an nhan dan toi cao": "Tòa án nhân dân tối cao",
+    "van phong trung uong dang": "Văn phòng Trung ương Đảng",
+    "toa an nhan dan toi cao": "Tòa án nhân dân tối cao",
     "vien kiem sat nhan dan toi cao": "Viện kiểm sát nhân dân tối cao",
 }
 # Bodies named by what they do: "Bộ Tài chính", "Sở Kế hoạch và Đầu tư", "Ban Tuyên giáo Tỉnh ủy".
-_NAMED = re.compile(r"^(?P<head>bo|so|ban|van phong|phong|cuc|tong cuc|hoi|doan|lien doan|uy ban|dang uy) .+$")
+_NAMED = re.compile(r"^(?P<head>bo|so|ban|van phong|phong|cuc|tong cuc|hoi|doan|lien doan"
+                    r"|uy ban|dang uy) .+$")
 CENTRAL = "trung ương"
 _TIERS = {CENTRAL: CENTRAL, PROVINCE: PROVINCE, CENTRAL_CITY: PROVINCE, "quận": "huyện", "huyện": "huyện",
           "thị xã": "huyện", "thành phố thuộc tỉnh": "huyện", "xã": "xã", "phường": "xã", "thị trấn": "xã",
@@ -69,7 +75,8 @@ class Issuer:
 
 def tier_of(level: str) -> str:
     """The tier a level belongs to, which is what a question can ask for: "trung ương", "tỉnh" (provinces and
-    centrally-run cities), "huyện" (districts, towns, provincial cities), "xã" (communes, wards); "" unknown."""
+    centrally-run cities), "huyện" (districts, towns, provincial cities), "xã" (communes, wards); ""
+    unknown."""
     return _TIERS.get(level, "")
 
 
@@ -152,7 +159,8 @@ def _expand_printed(printed: str) -> str:
     for word in printed.split():
         k = fold_lower(word).strip(".,")
         out.append({"ubnd": "Ủy ban nhân dân", "hđnd": "Hội đồng nhân dân", "hdnd": "Hội đồng nhân dân",
-                    "tp": "thành phố", "ubmttq": "Ủy ban Mặt trận Tổ quốc", "bch": "Ban Chấp hành"}.get(k, word))
+                    "tp": "thành phố", "ubmttq": "Ủy ban Mặt trận Tổ quốc",
+                    "bch": "Ban Chấp hành"}.get(k, word))
     return " ".join(out)
 
 

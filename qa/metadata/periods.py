@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from qa.text.numbers import to_roman
 from qa.text.vietnamese import fold_lower
 
-__all__ = ["NAM", "PLAN_CUES", "REVIEW_CUES", "SECTION_PLAN_CUES", "SECTION_REVIEW_CUES", "YEAR", "Period", "parse_periods", "reviewed_and_planned"]
+__all__ = ["NAM", "PLAN_CUES", "REVIEW_CUES", "SECTION_PLAN_CUES", "SECTION_REVIEW_CUES", "YEAR", "Period",
+           "parse_periods", "reviewed_and_planned"]
 
 
 
@@ -113,7 +114,8 @@ _QWORD = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "mot": 1, "hai": 2, "ba": 3, "bon"
 _Q_HEAD = re.compile(r"\bqu[yi](?:\s+(iv|iii|ii|i|mot|hai|ba|bon|ll|il|h|n)\b|\s*([1-4])\b)|\bq([1-4])\b")
 _Q_MORE = re.compile(r"\s*(?:,|va|hoac|&)\s*(?:qu[yi]\s+)?(iv|iii|ii|i)\b"
                      r"|\s*(?:,|va|hoac|&)\s*(?:qu[yi]\s*|q)([1-4])\b")
-_MONTHS_HEAD = re.compile(rf"\b(7|8|9|10|11|bay|tam|chin|muoi|muoi mot)\s+thang\s+(?:dau\s+)?(?:cua\s+)?{NAM}\b")
+_MONTHS_HEAD = re.compile(rf"\b(7|8|9|10|11|bay|tam|chin|muoi|muoi mot)\s+thang"
+                          rf"\s+(?:dau\s+)?(?:cua\s+)?{NAM}\b")
 _MONTH_WORDS = {"bay": 7, "tam": 8, "chin": 9, "muoi": 10, "muoi mot": 11}
 _HALF_HEAD = re.compile(rf"\b(?:(?:6|sau)\s+thang|nua)(?:\s+(dau|cuoi))?\s+(?:cua\s+)?(?:cac\s+)?{NAM}\b")
 _ATTACH_SLASH = re.compile(rf"\s*/\s*(?={YEAR}(?![\w/]))")
@@ -129,7 +131,8 @@ _BARE_YEAR = re.compile(rf"(?<![\w/])({YEAR}){_YEAR_END}")
 _DOC_NUMBER_BEFORE = re.compile(r"\bso\s*$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n")
 
-_Item = tuple[int | None, int | None, int | None, int | None]  # year (None: not yet known), quarter, half, months
+# year (None: not yet known), quarter, half, months
+_Item = tuple[int | None, int | None, int | None, int | None]
 
 
 @dataclass

@@ -59,11 +59,13 @@ def _tables() -> tuple[dict[str, Place], dict[str, list[Place]]]:
         try:
             data = json.loads((folder / name).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            logger.warning("cannot read %s of vietnamadminunits (%s): place names shown as printed", name, exc)
+            logger.warning("cannot read %s of vietnamadminunits (%s): place names shown as printed",
+                           name, exc)
             continue
         for key, p in data["DICT_PROVINCE"].items():
             kind = CENTRAL_CITY if p["province"].startswith("Thành phố") else PROVINCE
-            provinces.setdefault(_key(p["provinceShort"]), Place(p["provinceShort"], kind, p["provinceShort"]))
+            provinces.setdefault(_key(p["provinceShort"]),
+                                 Place(p["provinceShort"], kind, p["provinceShort"]))
             for d in data.get("DICT_PROVINCE_DISTRICT", {}).get(key, {}).values():
                 place = Place(d["districtShort"], d["districtType"].lower(), p["provinceShort"])
                 districts.setdefault(_key(d["districtShort"]), []).append(place)

@@ -127,7 +127,8 @@ def title_of(block: list[str], doc_type: str) -> str:
                     chars[pos] = chars[pos].upper()
                 pos += len(word) + 1
     words_at = [(m.start(), m.group()) for m in re.finditer(r"[a-z]+", k)]
-    for j in range(len(words_at) - 1):  # a province named anywhere ("Hải Phòng", "Bình Định") keeps its capitals
+    # a province named anywhere ("Hải Phòng", "Bình Định") keeps its capitals
+    for j in range(len(words_at) - 1):
         name = f"{words_at[j][1]} {words_at[j + 1][1]}"
         if province(name) and k[words_at[j][0]:words_at[j + 1][0] + len(words_at[j + 1][1])] == name:
             chars[words_at[j][0]] = chars[words_at[j][0]].upper()

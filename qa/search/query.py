@@ -27,10 +27,11 @@ _TIER_WORDS = (
     ("xã", re.compile(r"\b(?:dang uy (?:xa|phuong|thi tran)|cap xa|(?:xa|phuong|thi tran) [a-z]+)\b")),
     ("huyện", re.compile(r"\b(?:quan uy|huyen uy|thi uy|dang bo (?:quan|huyen|thi xa)|cap (?:quan|huyen)"
                          r"|(?:huyen|thi xa) [a-z]+)\b")),
-    ("tỉnh", re.compile(r"\b(?:tinh uy|thanh uy|dang bo (?:tinh|thanh pho)|cap (?:tinh|thanh pho)|toan (?:tinh|thanh pho)"
-                        r"|thanh pho|tinh [a-z]+)\b")),
+    ("tỉnh", re.compile(r"\b(?:tinh uy|thanh uy|dang bo (?:tinh|thanh pho)|cap (?:tinh|thanh pho)"
+                        r"|toan (?:tinh|thanh pho)|thanh pho|tinh [a-z]+)\b")),
 )
-_COMPARE = re.compile(r"\b(so sanh|qua cac nam|qua cac quy|cac nam|so voi|bien dong|thay doi the nao|thay doi ra sao)\b")
+_COMPARE = re.compile(r"\b(so sanh|qua cac nam|qua cac quy|cac nam|so voi|bien dong"
+                      r"|thay doi the nao|thay doi ra sao)\b")
 _CONFERENCE = re.compile(r"\blan thu\s+(\d{1,2}|[a-z]+(?: [a-z]+)?)")
 _NUMBER_WORDS = {
     "nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
@@ -95,7 +96,8 @@ def validate_question(question: str | None) -> str:
             f"Câu hỏi quá dài ({len(q):,} ký tự; tối đa {MAX_QUESTION_CHARS:,}). Hãy hỏi ngắn gọn hơn.",
             f"The question is too long ({len(q):,} characters; at most {MAX_QUESTION_CHARS:,}).")
     if not any(ch.isalnum() for ch in q):
-        raise VanbanError("Câu hỏi chỉ có dấu câu, không có chữ.", "The question has no words, only punctuation.")
+        raise VanbanError("Câu hỏi chỉ có dấu câu, không có chữ.",
+                          "The question has no words, only punctuation.")
     words = re.findall(r"[a-z]+", q.lower())
     if words and fold(q) == q and sum(w in _ENGLISH for w in words) >= max(2, len(words) // 3):
         raise VanbanError("Hãy đặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu).",
@@ -108,7 +110,8 @@ class QuestionRestorer(Protocol):
 
 
 def understand(question: str, restorer: QuestionRestorer | None = None) -> Query:
-    """What the question asks; with a restorer (`qa.accents.restorer.AccentRestorer`), also its accented reading."""
+    """What the question asks; with a restorer (`qa.accents.restorer.AccentRestorer`), also its accented
+    reading."""
     text = normalize_fragment(validate_question(question))
     folded = fold(text).lower()
     types = frozenset(v for k, v in _TYPE_WORDS.items() if re.search(rf"\b{k}\b", folded))
@@ -118,4 +121,5 @@ def understand(question: str, restorer: QuestionRestorer | None = None) -> Query
     level = tiers.pop() if len(tiers) == 1 else ""
     return Query(text=text, folded=folded, periods=tuple(parse_periods(text)), doc_types=types, level=level,
                  conference=conference_number(folded), comparison=bool(_COMPARE.search(folded)),
-                 asks=asks(folded), references=find_references(text), anchors=_anchors(text), restored=restorer.restore_question(text) if restorer else "")
+                 asks=asks(folded), references=find_references(text), anchors=_anchors(text),
+                 restored=restorer.restore_question(text) if restorer else "")

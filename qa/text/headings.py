@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["ARTICLE", "article_with_body", "CAPS_TITLE", "LABEL", "LIST_MARKERS", "MAX_HEADING_CHARS", "Heading", "heading", "heading_level", "starts_with_numbering"]
+__all__ = ["ARTICLE", "article_with_body", "CAPS_TITLE", "LABEL", "LIST_MARKERS", "MAX_HEADING_CHARS",
+           "Heading", "heading", "heading_level", "starts_with_numbering"]
 
 CAPS_TITLE = 0
 """An all-caps title line ("KẾT LUẬN", "LUẬT TIẾP CẬN THÔNG TIN")."""
@@ -21,7 +22,8 @@ PART, CHAPTER, SECTION, SUBSECTION, ARTICLE = 10, 20, 30, 40, 50
 ROMAN, NUMBER, NUMBER_2, NUMBER_3 = 60, 70, 80, 90
 """Party structure: "I.", "1.", "1.1.", "1.1.1."."""
 LABEL = 100
-"""An unnumbered label line that titles the list after it (decided by the chunker, which sees the next line)."""
+"""An unnumbered label line that titles the list after it (decided by the chunker, which sees the next
+line)."""
 
 MAX_HEADING_CHARS = 220
 MAX_SENTENCE_HEADING = 60
@@ -95,7 +97,8 @@ def heading(line: str) -> Heading | None:
             if _SENTENCE_END.search(rest.rstrip(" .:")):
                 return None
             if len(line) > MAX_SENTENCE_HEADING and line.endswith((".", ";")):
-                return None  # "1. Hoàn thành quy hoạch ..., chậm triển khai quá 24 tháng.": a numbered sentence
+                # "1. Hoàn thành quy hoạch ..., chậm triển khai quá 24 tháng.": a numbered sentence
+                return None
             return Heading(level, "roman" if level == ROMAN else "number", number.rstrip("."))
     letters = [c for c in line if c.isalpha()]
     if len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.85 and len(line) <= 160:

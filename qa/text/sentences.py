@@ -13,7 +13,8 @@ import re
 __all__ = ["LONG_SENTENCE", "clause_spans", "sentence_spans", "sentences", "units"]
 
 LONG_SENTENCE = 240
-"""A sentence longer than this is quoted by its semicolon clauses ("...; 35 xã nông thôn mới kiểu mẫu; ...")."""
+"""A sentence longer than this is quoted by its semicolon clauses ("...; 35 xã nông thôn mới kiểu mẫu;
+...")."""
 
 # Abbreviations after which a dot never ends a sentence (compared case-sensitively, without the dot).
 _ABBREVIATIONS = frozenset(
@@ -86,7 +87,8 @@ def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tupl
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch == ";" and _SEMICOLON.match(text, i) or ch == ":" and _LIST_COLON.match(text, i)):
+        elif depth == 0 and (ch == ";" and _SEMICOLON.match(text, i)
+                             or ch == ":" and _LIST_COLON.match(text, i)):
             spans.append((a, i + 1))
             a = i + 1
     spans.append((a, end))

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["OLD_TONE_RE", "TONES", "canonical_tones", "fold", "fold_lower", "is_syllable", "move_tone", "valid_folded", "valid_syllable"]
+__all__ = ["OLD_TONE_RE", "TONES", "canonical_tones", "fold", "fold_lower", "is_syllable", "move_tone",
+           "valid_folded", "valid_syllable"]
 
 # --------------------------------------------------------------------------------------------------
 # Accent folding and the tone-mark convention
@@ -181,5 +182,6 @@ def valid_syllable(word: str) -> bool:
 
 
 def is_syllable(word: str) -> bool:
-    """Whether one word (any case, accented) can be a Vietnamese syllable; legacy-encoding detection uses it."""
+    """Whether one word (any case, accented) can be a Vietnamese syllable; legacy-encoding detection uses
+    it."""
     return valid_syllable(word.lower())

@@ -27,16 +27,24 @@ STRIPPED = "001_95cc513b1827014b.txt"
 # Questions about seed 001, written for this test (not from the dev set), with the phrase that answers each.
 STRIPPED_QUESTIONS: list[tuple[str, str]] = [
     ("Quận Kiến An phấn đấu kết nạp bao nhiêu đảng viên năm 2022?", "Kết nạp 125 - 130 đảng viên."),
-    ("Tỷ lệ người dân tham gia bảo hiểm y tế của quận năm 2022", "Tỷ lệ người dân tham gia bảo hiểm y tế đạt 92%."),
-    ("Tổng mức đầu tư toàn xã hội của quận năm 2022 là bao nhiêu?", "Tổng mức đầu tư toàn xã hội năm 2022: 3.100 - 3.500 tỷ đồng."),
-    ("Phường nào tổ chức diễn tập chiến đấu phòng thủ?", "chỉ đạo phường Tràng Minh, Trần Thành Ngọ tổ chức diễn tập chiến đấu phòng thủ"),
-    ("Công tác đấu giá quyền sử dụng đất năm 2021 có hạn chế gì?", "Công tác đấu giá quyền sử dụng đất chưa đạt tiến độ và yêu cầu đề ra."),
+    ("Tỷ lệ người dân tham gia bảo hiểm y tế của quận năm 2022",
+     "Tỷ lệ người dân tham gia bảo hiểm y tế đạt 92%."),
+    ("Tổng mức đầu tư toàn xã hội của quận năm 2022 là bao nhiêu?",
+     "Tổng mức đầu tư toàn xã hội năm 2022: 3.100 - 3.500 tỷ đồng."),
+    ("Phường nào tổ chức diễn tập chiến đấu phòng thủ?",
+     "chỉ đạo phường Tràng Minh, Trần Thành Ngọ tổ chức diễn tập chiến đấu phòng thủ"),
+    ("Công tác đấu giá quyền sử dụng đất năm 2021 có hạn chế gì?",
+     "Công tác đấu giá quyền sử dụng đất chưa đạt tiến độ và yêu cầu đề ra."),
     ("Quận không còn hộ nghèo từ ngày nào?", "Đến ngày 15/9/2021 trên địa bàn không còn hộ nghèo"),
-    ("Đường hầm ở căn cứ chiến đấu núi Thiên Văn được đầu tư ra sao?", "sửa chữa đường hầm trong căn cứ chiến đấu Núi Thiên Văn"),
-    ("Tỷ lệ nước thải đô thị được xử lý đạt quy chuẩn năm 2022", "tỷ lệ nước thải đô thị được xử lý đạt quy chuẩn kỹ thuật đạt 21,2%"),
+    ("Đường hầm ở căn cứ chiến đấu núi Thiên Văn được đầu tư ra sao?",
+     "sửa chữa đường hầm trong căn cứ chiến đấu Núi Thiên Văn"),
+    ("Tỷ lệ nước thải đô thị được xử lý đạt quy chuẩn năm 2022",
+     "tỷ lệ nước thải đô thị được xử lý đạt quy chuẩn kỹ thuật đạt 21,2%"),
     ("Quận đặt chỉ tiêu bao nhiêu doanh nghiệp hoạt động?", "Có 1.000 - 1.200 doanh nghiệp hoạt động."),
-    ("Năm 2022 quận giải quyết việc làm cho bao nhiêu lao động?", "Giải quyết việc làm cho 3.300 lượt lao động"),
-    ("Hội Cựu chiến binh và Đoàn Thanh niên quận tổ chức đại hội nhiệm kỳ nào?", "tổ chức thành công Đại hội các cấp theo nhiệm kỳ 2022 - 2027"),
+    ("Năm 2022 quận giải quyết việc làm cho bao nhiêu lao động?",
+     "Giải quyết việc làm cho 3.300 lượt lao động"),
+    ("Hội Cựu chiến binh và Đoàn Thanh niên quận tổ chức đại hội nhiệm kỳ nào?",
+     "tổ chức thành công Đại hội các cấp theo nhiệm kỳ 2022 - 2027"),
     ("Quận đẩy mạnh sử dụng chữ ký số ở đâu?", "nâng cao việc sử dụng chữ ký số tại các đơn vị"),
 ]
 
@@ -176,7 +184,8 @@ class TestIndexed:
         assert all(not c.restored for c in index.chunks if c.doc_id.startswith("000"))
         assert {c.search_text for c in ocr} <= set(embedder.texts)
         assert not {c.index_text for c in ocr} & set(embedder.texts)
-        rows = [json.loads(line) for line in (index.gen_dir / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+        rows = [json.loads(line)
+                for line in (index.gen_dir / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
         assert sum("restored" in r for r in rows) == len(ocr)
 
     def test_passage_json_cli_and_card_show_the_labelled_reading(self, fake_home, capsys):
@@ -226,17 +235,21 @@ class TestIndexed:
         from qa.assistant import Assistant
         from ui.render import comparison_record, comparison_table_html
         settings, _ = fake_home
-        comparison = Assistant(settings, embedder=HashEmbedder()).compare("phat trien kinh te xa hoi", by="document")
+        comparison = Assistant(settings, embedder=HashEmbedder()).compare("phat trien kinh te xa hoi",
+                                                                          by="document")
         highlights = [h for g in comparison.groups for h in g.highlights]
         ocr = [h for h in highlights if h.doc.startswith("004")]
-        assert ocr and all(fold(h.restored).lower() == fold(h.text).lower() != h.restored.lower() for h in ocr)
-        assert all(h.restored == "" and "restored" not in h.to_json() for h in highlights if h.doc.startswith("000"))
+        assert ocr and all(fold(h.restored).lower() == fold(h.text).lower() != h.restored.lower()
+                           for h in ocr)
+        assert all(h.restored == "" and "restored" not in h.to_json()
+                   for h in highlights if h.doc.startswith("000"))
         assert RESTORED_LABEL in comparison_table_html(comparison_record(comparison))
 
     def test_the_card_escapes_the_reading(self):
         from ui.render import passage_card
         rec = {"n": 1, "doc": "x.txt", "title": "", "number": "", "date": "", "section": "a<b",
-               "restored_section": "<i>ạ</i>", "text": "<script>x</script>", "restored_text": "<script>ạ</script>",
+               "restored_section": "<i>ạ</i>", "text": "<script>x</script>",
+               "restored_text": "<script>ạ</script>",
                "score": 1.0, "start": 0, "end": 18, "spans": [[0, 18]], "period": {}}
         card = passage_card(rec, "x")
         assert "<script>" not in card and "<i>ạ" not in card and "&lt;script&gt;ạ" in card
@@ -308,7 +321,8 @@ class TestStrippedDocument:
         with mock.patch("qa.index.builder.restore_chunks", return_value=False):
             plain = build_beside(seeds_home, stripped_corpus(tmp_path / "docs"), tmp_path / "home")
         assert not plain.index.documents[STRIPPED].accents_restored
-        hit_a, mrr_a = retrieval_scores(assistant, stripped_items(False), assistant.restorer(), dense_only=True)
+        hit_a, mrr_a = retrieval_scores(assistant, stripped_items(False), assistant.restorer(),
+                                        dense_only=True)
         hit_s, mrr_s = retrieval_scores(stripped, stripped_items(True), stripped.restorer(), dense_only=True)
         hit_p, mrr_p = retrieval_scores(plain, stripped_items(True), plain.restorer(), dense_only=True)
         print(f"\ndense only: accented {hit_a:.3f}/{mrr_a:.3f}, stripped restored {hit_s:.3f}/{mrr_s:.3f}, "

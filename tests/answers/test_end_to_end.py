@@ -67,7 +67,8 @@ PASSAGE_FIELDS = {"doc": str, "chunk_id": str, "start": int, "end": int, "spans"
 
 
 def _check_contract(obj: dict) -> None:
-    assert isinstance(obj["question"], str) and isinstance(obj["abstained"], bool) and isinstance(obj["answer"], str)
+    assert (isinstance(obj["question"], str) and isinstance(obj["abstained"], bool)
+            and isinstance(obj["answer"], str))
     for p in obj["passages"]:
         for key, kind in PASSAGE_FIELDS.items():
             assert isinstance(p[key], kind), key

@@ -8,7 +8,8 @@ from qa.search.intent import Asks
 def test_quantities_keep_their_unit_and_never_cut_a_figure() -> None:
     assert [i.text for i in items("(7). Có 1.000 - 1.200 doanh nghiệp hoạt động.", Asks.QUANTITY)] == [
         "1.000 - 1.200 doanh nghiệp"]
-    assert [i.text for i in items("GRDP ước tăng 13,22% so với cùng kỳ", Asks.QUANTITY)] == ["ước tăng 13,22%"]
+    assert [i.text for i in items("GRDP ước tăng 13,22% so với cùng kỳ", Asks.QUANTITY)] == [
+        "ước tăng 13,22%"]
     assert [i.text for i in items("Thành ủy đã họp 21 kỳ, ban hành 231 Kết luận", Asks.QUANTITY)] == [
         "21 kỳ", "231 Kết luận"]
     assert items("Ngày 04/4/2022 Thành ủy họp.", Asks.QUANTITY) == []  # a date is no quantity
@@ -18,7 +19,8 @@ def test_dates_people_and_places() -> None:
     assert [i.text for i in items("phấn đấu hoàn thành trước ngày 31/12/2025.", Asks.DATE)] == [
         "trước ngày 31/12/2025"]
     assert [i.text for i in items("dự kiến tổ chức trong tháng 6/2025", Asks.DATE)] == ["trong tháng 6/2025"]
-    assert [i.text for i in items("đồng chí Trần Lưu Quang, Bí thư Thành ủy", Asks.PERSON)] == ["Trần Lưu Quang"]
+    assert [i.text for i in items("đồng chí Trần Lưu Quang, Bí thư Thành ủy", Asks.PERSON)] == [
+        "Trần Lưu Quang"]
     assert items("Thành ủy chỉ đạo các cấp", Asks.PERSON) == []
     assert [i.text for i in items("hình thành trung tâm logistics tại Hạ Long và Móng Cái.", Asks.PLACE)] == [
         "Hạ Long và Móng Cái"]

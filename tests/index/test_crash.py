@@ -83,7 +83,8 @@ def test_killed_index_keeps_the_previous_index_and_the_next_run_completes(tmp_pa
 
     # Start the bigger job and kill it once it has stored one batch of new vectors, mid-embedding.
     with open(tmp_path / "killed.out", "w") as out, open(tmp_path / "killed.err", "w") as err:
-        proc = subprocess.Popen(_cmd("index", str(SEEDS), str(second)), cwd=ROOT, env=_env(home), stdout=out, stderr=err)
+        proc = subprocess.Popen(_cmd("index", str(SEEDS), str(second)), cwd=ROOT, env=_env(home),
+                                stdout=out, stderr=err)
         deadline = time.monotonic() + 1200
         try:
             while proc.poll() is None and _cached(home) == cached_before and time.monotonic() < deadline:
@@ -114,7 +115,8 @@ def test_killed_index_keeps_the_previous_index_and_the_next_run_completes(tmp_pa
     after = json.loads(done.stdout)
     new_chunks = after["chunks"] - before["chunks"]
     assert after["documents"] == before["documents"] * (1 + VARIANTS)
-    assert len(after["new"]) == before["documents"] * VARIANTS and after["unchanged"] == json.loads(first.stdout)["new"]
+    assert (len(after["new"]) == before["documents"] * VARIANTS
+            and after["unchanged"] == json.loads(first.stdout)["new"])
     assert new_chunks > COMMIT_EVERY
     # identical chunk texts are embedded once, so "remaining" is an upper bound; every vector embedded now
     # is a new row of the cache: nothing the killed run stored was embedded again

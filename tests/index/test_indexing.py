@@ -33,7 +33,9 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(home=tmp_path / "home", model="fake-hash")
 
 
-def test_reindexing_unchanged_documents_embeds_nothing_and_adding_one_embeds_only_its_chunks(corpus, settings):
+def test_reindexing_unchanged_documents_embeds_nothing_and_adding_one_embeds_only_its_chunks(
+    corpus, settings
+):
     embedder = HashEmbedder()
     first = IndexBuilder(settings, embedder).update([corpus])
     assert first.new and first.embedded == first.chunks == embedder.calls > 0
@@ -123,7 +125,8 @@ def test_questions_during_an_update_go_to_the_loaded_generation_until_the_new_on
         real_prepare(index)
 
     monkeypatch.setattr("qa.assistant.prepare_comparisons", slow_prepare)
-    note = Document(id="nuoi-yen.txt", raw="THÔNG BÁO\nĐề án nuôi chim yến ở đảo Bạch Long Vĩ giao cho Sở Nông nghiệp.\n")
+    note = Document(id="nuoi-yen.txt",
+                    raw="THÔNG BÁO\nĐề án nuôi chim yến ở đảo Bạch Long Vĩ giao cho Sở Nông nghiệp.\n")
     builder = threading.Thread(target=lambda: assistant.build(documents=[note]))
     builder.start()
     assert preparing.wait(30)
@@ -178,7 +181,8 @@ def test_bad_files_are_reported_by_name_and_the_rest_still_load(tmp_path):
     assert "binary" in reasons["binary.txt"]
     assert "UTF-8" in reasons["legacy.txt"]
     assert "no such file" in reasons["missing.txt"]
-    assert reasons["image.png"]  # a scan is read by OCR now: a broken one is reported (damaged, or no OCR here)
+    # a scan is read by OCR now: a broken one is reported (damaged, or no OCR here)
+    assert reasons["image.png"]
     assert "notes.xlsx" not in reasons  # a folder lists only the formats it supports
 
 

@@ -35,7 +35,8 @@ def test_spans_lie_inside_the_raw_text_and_give_back_the_chunk(seed, seed_docume
         from_raw = "".join(normalize_fragment(raw[s:e], ocr=ocr) for s, e in body_spans)
         assert _alnum(from_raw) == _alnum(c.text), c.chunk_id
         for f in c.footnotes:
-            assert _alnum("".join(normalize_fragment(raw[s:e], ocr=ocr) for s, e in f.spans)) == _alnum(f.text)
+            assert (_alnum("".join(normalize_fragment(raw[s:e], ocr=ocr) for s, e in f.spans))
+                    == _alnum(f.text))
 
 
 @pytest.mark.parametrize("seed", SEED_IDS)
@@ -44,7 +45,8 @@ def test_chunks_are_citable_and_never_a_bare_heading(seed, chunks):
         assert c.full_text.strip(), c.chunk_id
         assert len(c.full_text) <= MAX_WITH_NOTES, (c.chunk_id, len(c.full_text))
         lines = [ln for ln in c.text.split("\n") if ln.strip()]
-        assert not lines or any(heading_level(ln) is None for ln in lines), f"bare heading: {c.chunk_id} {c.text!r}"
+        assert not lines or any(heading_level(ln) is None for ln in lines), (
+            f"bare heading: {c.chunk_id} {c.text!r}")
 
 
 @pytest.mark.parametrize("seed", SEED_IDS)
@@ -95,8 +97,9 @@ def test_a_page_number_does_not_split_a_sentence_in_004(seed_documents, chunks):
 
 def test_a_subsection_keeps_its_numbered_parent_in_the_section_path(chunks):
     sections = {c.section for c in chunks["000"]}
-    assert any(s.endswith("2. Một số nhiệm vụ trọng tâm quý II năm 2022 > 2.1. Làm tốt công tác xây dựng Đảng, "
-                          "hệ thống chính trị, vận động Nhân dân") for s in sections), sections
+    assert any(s.endswith("2. Một số nhiệm vụ trọng tâm quý II năm 2022 > "
+                          "2.1. Làm tốt công tác xây dựng Đảng, hệ thống chính trị, vận động Nhân dân")
+               for s in sections), sections
 
 
 def test_the_annex_target_is_cited_under_its_annex_section(chunks):

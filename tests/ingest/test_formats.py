@@ -80,12 +80,15 @@ def archive(tmp_path_factory) -> dict:
     shutil.copy(folder / "ket-luan-quy-I-2022.pdf", folder / "trung-ket-luan-quy-I-2022.pdf")
     scan_pages = pages_of(plain_paragraphs(_seed("001")))[:2]
     write_scanned_pdf(scan_pages, folder / "nghi-quyet-2022-ban-quet.pdf")
-    lessons = [p for p in plain_paragraphs(_seed("003")) if p.startswith(("Bài học kinh nghiệm", "(1) ", "(2) ", "(3) "))]
+    lessons = [p for p in plain_paragraphs(_seed("003"))
+               if p.startswith(("Bài học kinh nghiệm", "(1) ", "(2) ", "(3) "))]
     render_page(lessons).save(folder / "bao-cao-trang-bai-hoc.png", dpi=(300, 300))
     write_docx(folder / "chi-tieu-2022.docx", title="CÁC CHỈ TIÊU CHỦ YẾU NĂM 2022",
                headings=[(1, "I. Chỉ tiêu về kinh tế, văn hóa - xã hội"), (2, "Tổ chức thực hiện")],
-               body={"I. Chỉ tiêu về kinh tế, văn hóa - xã hội": ["Các chỉ tiêu chủ yếu năm 2022 của quận như bảng sau."],
-                     "Tổ chức thực hiện": ["Giao Ủy ban nhân dân quận cụ thể hóa các chỉ tiêu thành kế hoạch."]},
+               body={"I. Chỉ tiêu về kinh tế, văn hóa - xã hội": [
+                         "Các chỉ tiêu chủ yếu năm 2022 của quận như bảng sau."],
+                     "Tổ chức thực hiện": [
+                         "Giao Ủy ban nhân dân quận cụ thể hóa các chỉ tiêu thành kế hoạch."]},
                table=_targets(), legacy=(".VnTime", unicode_to_tcvn3(TCVN3_LINE), TCVN3_LINE))
     (folder / "ket-luan-2021-tcvn3.txt").write_bytes(encode_legacy(_seed("002"), "tcvn3"))
     (folder / "hong.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage")
@@ -102,7 +105,8 @@ def archive(tmp_path_factory) -> dict:
             "scan_pages": scan_pages, "lessons": lessons}
 
 
-def _encrypted_pdf(source: Path, target: Path, *, user_password: str, owner_password: str = "chu-so-huu") -> Path:
+def _encrypted_pdf(source: Path, target: Path, *, user_password: str,
+                   owner_password: str = "chu-so-huu") -> Path:
     from pypdf import PdfReader, PdfWriter
     writer = PdfWriter(clone_from=PdfReader(source))
     writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm="RC4-128")
@@ -112,11 +116,14 @@ def _encrypted_pdf(source: Path, target: Path, *, user_password: str, owner_pass
 
 def test_archive_indexes_the_good_files_and_reports_each_bad_one(archive):
     report = archive["report"]
-    assert sorted(report.new) == ["bao-cao-trang-bai-hoc.png", "chi-tieu-2022.docx", "ket-luan-2021-tcvn3.txt",
-                                  "ket-luan-quy-I-2022.pdf", "nghi-quyet-2022-ban-quet.pdf"]
-    assert report.duplicates == [("trung-ket-luan-quy-I-2022.pdf", "ket-luan-quy-I-2022.pdf")]  # same content, other name
+    assert sorted(report.new) == ["bao-cao-trang-bai-hoc.png", "chi-tieu-2022.docx",
+                                  "ket-luan-2021-tcvn3.txt", "ket-luan-quy-I-2022.pdf",
+                                  "nghi-quyet-2022-ban-quet.pdf"]
+    # same content, other name
+    assert report.duplicates == [("trung-ket-luan-quy-I-2022.pdf", "ket-luan-quy-I-2022.pdf")]
     reasons = {e.path.name: e.reason_en for e in report.errors}
-    assert set(reasons) == {"hong.pdf", "co-mat-khau.pdf", "rong.txt", "qua-lon.pdf", "anh-doi-ten.txt", "van-ban-cu.doc"}
+    assert set(reasons) == {"hong.pdf", "co-mat-khau.pdf", "rong.txt", "qua-lon.pdf", "anh-doi-ten.txt",
+                            "van-ban-cu.doc"}
     assert "damaged" in reasons["hong.pdf"]
     assert "password" in reasons["co-mat-khau.pdf"]
     assert "empty" in reasons["rong.txt"]
@@ -238,7 +245,8 @@ def test_password_pdf_is_refused_with_the_reason(tmp_path):
     assert isinstance(err, LoadError) and "mật khẩu" in err.reason_vi
 
 
-@pytest.mark.parametrize("content", [b"", b"%PDF-1.7\n", b"%PDF-1.4\n" + bytes(range(256)) * 40, b"not a pdf at all"])
+@pytest.mark.parametrize("content", [b"", b"%PDF-1.7\n", b"%PDF-1.4\n" + bytes(range(256)) * 40,
+                                     b"not a pdf at all"])
 def test_damaged_pdfs_are_refused(tmp_path, content):
     path = tmp_path / "x.pdf"
     path.write_bytes(content)
@@ -290,10 +298,13 @@ def test_docx_blocks_headings_numbering_and_table(tmp_path):
                       table=[["STT", "Chỉ tiêu", "Kế hoạch"], ["1", "Tỷ lệ hộ nghèo", "dưới 0,5%"]])
     doc = load_file(path)
     blocks = doc.raw.split("\n\n")
-    assert blocks == ["# KẾ HOẠCH NĂM 2022", "# I. MỤC ĐÍCH, YÊU CẦU", "Bảo đảm thực hiện thắng lợi nghị quyết.",
-                      "## Nhiệm vụ trọng tâm", "Đẩy mạnh chỉnh trang đô thị.", "1. Tăng trưởng kinh tế 7,5%.",
-                      "2. Thu ngân sách tăng 15%.", "STT\tChỉ tiêu\tKế hoạch", "1\tTỷ lệ hộ nghèo\tdưới 0,5%"]
-    assert doc.extraction == "docx" and len(doc.locations) == len(blocks)  # the empty paragraph is not counted
+    assert blocks == ["# KẾ HOẠCH NĂM 2022", "# I. MỤC ĐÍCH, YÊU CẦU",
+                      "Bảo đảm thực hiện thắng lợi nghị quyết.", "## Nhiệm vụ trọng tâm",
+                      "Đẩy mạnh chỉnh trang đô thị.", "1. Tăng trưởng kinh tế 7,5%.",
+                      "2. Thu ngân sách tăng 15%.", "STT\tChỉ tiêu\tKế hoạch",
+                      "1\tTỷ lệ hộ nghèo\tdưới 0,5%"]
+    # the empty paragraph is not counted
+    assert doc.extraction == "docx" and len(doc.locations) == len(blocks)
     assert "1 | Tỷ lệ hộ nghèo | dưới 0,5%" in doc.normalized.text.split("\n")
     sections = {c.section for c in chunk_document(doc)}
     assert any("I. MỤC ĐÍCH, YÊU CẦU" in s for s in sections)
@@ -302,12 +313,14 @@ def test_docx_blocks_headings_numbering_and_table(tmp_path):
 
 
 @pytest.mark.parametrize("font, encode, upper", [
-    (".VnTime", unicode_to_tcvn3, False), (".VnTimeH", lambda t: "".join(c.lower() if c.isascii() else c for c in unicode_to_tcvn3(t)), True),
+    (".VnTime", unicode_to_tcvn3, False),
+    (".VnTimeH", lambda t: "".join(c.lower() if c.isascii() else c for c in unicode_to_tcvn3(t)), True),
     ("VNI-Times", unicode_to_vni, False),
 ])
 def test_docx_runs_in_legacy_fonts_are_converted(tmp_path, font, encode, upper):
     text = "Nghị quyết Hội nghị Ban Chấp hành Đảng bộ quận lần thứ bảy"
-    path = write_docx(tmp_path / "a.docx", title="Văn bản", headings=[], body={}, legacy=(font, encode(text), text))
+    path = write_docx(tmp_path / "a.docx", title="Văn bản", headings=[], body={},
+                      legacy=(font, encode(text), text))
     doc = load_file(path)
     assert doc.raw.split("\n\n")[-1] == (text.upper() if upper else text)
     assert doc.raw.split("\n\n")[0] == "# Văn bản"  # the Unicode title is left alone
@@ -392,7 +405,8 @@ def test_real_model_indexes_the_mixed_folder_and_cites_pages_and_paragraphs(tmp_
     indexed = run("index", str(folder), "--json")
     assert indexed.returncode == cli.EXIT_PARTIAL, indexed.stderr
     report = json.loads(indexed.stdout)
-    assert report["documents"] == 4 and len(report["errors"]) == 1 and report["errors"][0].startswith("hong.pdf: ")
+    assert (report["documents"] == 4 and len(report["errors"]) == 1
+            and report["errors"][0].startswith("hong.pdf: "))
 
     def cited(question: str, doc: str) -> dict:
         answer = json.loads(run("ask", question, "--json").stdout)

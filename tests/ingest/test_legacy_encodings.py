@@ -1,5 +1,6 @@
 """TCVN3 and VNI text is recognised and converted to Unicode: samples written from the seeds' Unicode text
-come back as the original, known words convert as the references say, and real Unicode or junk is left alone."""
+come back as the original, known words convert as the references say, and real Unicode or junk \
+is left alone."""
 from __future__ import annotations
 
 import os
@@ -80,7 +81,8 @@ def test_all_capital_lines_come_back_as_capitals(seed_documents):
 
 @pytest.mark.skipif(shutil.which("iconv") is None, reason="glibc iconv not installed")
 def test_tcvn3_table_agrees_with_glibc(seed_documents):
-    """An independent reference: glibc's TCVN5712-1 decoder reads our samples' lower-case text the same way."""
+    """An independent reference: glibc's TCVN5712-1 decoder reads our samples' lower-case text \
+the same way."""
     sample = _seed(seed_documents, "001")[:4000].lower().replace("“", '"').replace("”", '"')
     data = encode_legacy(sample, "tcvn3")
     done = subprocess.run(["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"], check=False, input=data,
@@ -147,7 +149,8 @@ def test_txt_files_in_each_encoding_load_as_unicode(tmp_path, seed_documents):
 def test_undecodable_bytes_still_get_the_clear_error():
     reasons = decode_bytes(b"\xfd\xfe not text \x81\x8d" * 50)
     assert isinstance(reasons, tuple) and "UTF-8" in reasons[1] and "TCVN3" in reasons[1]
-    assert isinstance(decode_bytes(b"\xff\xfe" + os.urandom(4000).replace(b"\x00", b"")), tuple)  # junk after a BOM
+    # junk after a BOM
+    assert isinstance(decode_bytes(b"\xff\xfe" + os.urandom(4000).replace(b"\x00", b"")), tuple)
 
 
 def test_a_utf8_file_with_stray_bytes_stays_utf8_and_says_where(seed_documents):

@@ -14,7 +14,8 @@ from qa.text.vietnamese import fold
 from tests.samples import pages_of, render_page, write_docx, write_scanned_pdf, write_text_pdf
 from tests.unseen import UNSEEN_DIR
 
-DOCS = ["nq_hdnd_binh_dinh_2024.txt", "kh_ubnd_huyen_dong_anh_he_2024.txt", "nd_chinh_phu_nha_van_hoa_thon_2024.txt"]
+DOCS = ["nq_hdnd_binh_dinh_2024.txt", "kh_ubnd_huyen_dong_anh_he_2024.txt",
+        "nd_chinh_phu_nha_van_hoa_thon_2024.txt"]
 
 
 def _paragraphs(name: str) -> list[str]:
@@ -44,7 +45,8 @@ def test_a_typed_pdf_keeps_every_word(tmp_path, name: str) -> None:
 @pytest.mark.parametrize("name", DOCS)
 def test_a_docx_keeps_every_word(tmp_path, name: str) -> None:
     paragraphs = _paragraphs(name)
-    docx = write_docx(tmp_path / "typed.docx", title=paragraphs[0], headings=[(1, p) for p in paragraphs[1:2]],
+    docx = write_docx(tmp_path / "typed.docx", title=paragraphs[0],
+                      headings=[(1, p) for p in paragraphs[1:2]],
                       body={p: paragraphs[2:] for p in paragraphs[1:2]})
     doc = load_file(docx)
     assert _words(doc.normalized.text) == _words(" ".join(paragraphs))
@@ -74,7 +76,8 @@ def test_the_english_model_reads_the_letters_of_a_vietnamese_page(tmp_path) -> N
     page = _paragraphs("nq_hdnd_binh_dinh_2024.txt")[14:18]
     image = tmp_path / "page.png"
     render_page(page).save(image)
-    out = subprocess.run(["tesseract", str(image), "-", "-l", "eng"], capture_output=True, text=True, check=True)
+    out = subprocess.run(["tesseract", str(image), "-", "-l", "eng"], capture_output=True, text=True,
+                         check=True)
     read = [fold(w).lower() for w in out.stdout.split()]
     truth = [fold(w).lower() for w in " ".join(page).split()]
     assert _word_accuracy(read, truth) >= 0.6

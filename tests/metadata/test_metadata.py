@@ -39,20 +39,24 @@ Q = Period  # Q(2022, 1) reads as "quý I/2022"
 #      "HOI NGHI THANH UY LAN THU 11, KHOA XVI", "Hoi nghi 1an tht 11 vao ngay 13/4/2023 dé danh gia két qua
 #      ... quy I va dé ra nhiém vu, giai phap trong tam quy II nim 2023".
 EXPECTED = {
-    "000": dict(doc_type="Kết luận", number="", issuer="Thành ủy Hải Phòng", level="thành phố trực thuộc trung ương",
+    "000": dict(doc_type="Kết luận", number="", issuer="Thành ủy Hải Phòng",
+                level="thành phố trực thuộc trung ương",
                 conference="Hội nghị lần thứ 7, khóa XVI", date="2022-04-04", meeting_date="2022-04-04",
                 reviews=(Q(2022, 1),), plans=(Q(2022, 2),), term=""),
     "001": dict(doc_type="Nghị quyết", number="02-NQ/QU", issuer="Quận ủy Kiến An", level="quận",
                 conference="Hội nghị lần thứ 7, khóa VI", date="2021-12-20", meeting_date="2021-12-20",
                 reviews=(Q(2021),), plans=(Q(2022),), term=""),
-    "002": dict(doc_type="Kết luận", number="", issuer="Thành ủy Hải Phòng", level="thành phố trực thuộc trung ương",
+    "002": dict(doc_type="Kết luận", number="", issuer="Thành ủy Hải Phòng",
+                level="thành phố trực thuộc trung ương",
                 conference="Hội nghị lần thứ 3, khóa XVI", date="2021-04-02", meeting_date="2021-04-02",
                 reviews=(Q(2021, 1),), plans=(Q(2021, 2),), term=""),
-    "003": dict(doc_type="Báo cáo", number="", issuer="Thành ủy Hải Phòng", level="thành phố trực thuộc trung ương",
+    "003": dict(doc_type="Báo cáo", number="", issuer="Thành ủy Hải Phòng",
+                level="thành phố trực thuộc trung ương",
                 conference="", date="", meeting_date="",
                 reviews=(Q(2020), Q(2021), Q(2022), Q(2023, half=1)),
                 plans=(Q(2023, half=2), Q(2024), Q(2025)), term="2020-2025"),
-    "004": dict(doc_type="Kết luận", number="244-KL/TU", issuer="Thành ủy Hải Phòng", level="thành phố trực thuộc trung ương",
+    "004": dict(doc_type="Kết luận", number="244-KL/TU", issuer="Thành ủy Hải Phòng",
+                level="thành phố trực thuộc trung ương",
                 conference="Hội nghị lần thứ 11, khóa XVI", date="2023-04-14", meeting_date="2023-04-13",
                 reviews=(Q(2023, 1),), plans=(Q(2023, 2),), term=""),
 }

@@ -9,8 +9,8 @@ from qa.text.vietnamese import fold_lower
 from tests.unseen import UNSEEN_DIR, load_expected
 
 FIELDS = {"doc_type": "doc_type", "number": "number", "date": "date", "issuer": "issuer", "level": "level",
-          "place": "province", "signer": "signer", "signer_title": "signer_position", "authority": "authority",
-          "parent": "parent"}
+          "place": "province", "signer": "signer", "signer_title": "signer_position",
+          "authority": "authority", "parent": "parent"}
 
 
 def _same(a: str, b: str) -> bool:

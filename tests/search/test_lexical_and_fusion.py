@@ -14,10 +14,12 @@ from qa.versions import Versions
 
 
 def test_tokens_are_lowercase_syllables_with_neighbour_pairs_that_stop_at_punctuation():
-    assert tokenize("Quý II/2021, hạn chế ở") == ["quý", "ii", "quý_ii", "2021", "hạn", "chế", "ở", "hạn_chế", "chế_ở"]
+    assert tokenize("Quý II/2021, hạn chế ở") == ["quý", "ii", "quý_ii", "2021", "hạn", "chế", "ở", "hạn_chế",
+                                                  "chế_ở"]
 
 
-def _bm25(query: list[str], doc: list[str], corpus: list[list[str]], k1: float = 1.5, b: float = 0.75) -> float:
+def _bm25(query: list[str], doc: list[str], corpus: list[list[str]], k1: float = 1.5,
+          b: float = 0.75) -> float:
     """Lucene BM25 written out by hand; bm25s leaves out the constant (k1 + 1) factor of the tf part,
     which scales every score alike and changes no ranking."""
     avgdl = sum(map(len, corpus)) / len(corpus)
@@ -53,7 +55,8 @@ def test_the_accented_field_adds_to_an_accented_question():
 
 
 def test_a_saved_index_scores_as_the_one_built_and_another_format_or_size_is_not_read(tmp_path, monkeypatch):
-    texts = ["Hoàn thành chỉ tiêu giao quân năm 2022.", "Tai nạn giao thông giảm.", "Chi tieu giao quan nam 2023."]
+    texts = ["Hoàn thành chỉ tiêu giao quân năm 2022.", "Tai nạn giao thông giảm.",
+             "Chi tieu giao quan nam 2023."]
     built = LexicalIndex.build(texts)
     built.save(tmp_path / "lexical")
     loaded = LexicalIndex.load(tmp_path / "lexical", len(texts))
@@ -88,7 +91,7 @@ def test_rrf_worked_example():
     lexical = np.array([1.0, 3.0, 2.0])
     got = fuse(dense, lexical, RetrievalConfig(fusion=Fusion.RRF, dense_weight=0.5, rrf_k=60))
     ranks_d, ranks_l = [1, 2, 3], [3, 1, 2]
-    expected = [60 * (0.5 / (60 + d) + 0.5 / (60 + l)) for d, l in zip(ranks_d, ranks_l)]
+    expected = [60 * (0.5 / (60 + d) + 0.5 / (60 + lex)) for d, lex in zip(ranks_d, ranks_l)]
     assert np.allclose(got, expected)
 
 
@@ -100,7 +103,8 @@ def test_config_is_validated():
 
 
 Q1_2022_CONCLUSION = DocumentMetadata.from_json({
-    "doc_type": "Kết luận", "reviews": [{"year": 2022, "quarter": 1}], "plans": [{"year": 2022, "quarter": 2}]})
+    "doc_type": "Kết luận", "reviews": [{"year": 2022, "quarter": 1}],
+    "plans": [{"year": 2022, "quarter": 2}]})
 
 
 @pytest.mark.parametrize("wanted,section,expected", [

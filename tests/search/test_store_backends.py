@@ -77,17 +77,20 @@ def test_abstention_on_each_store(each_store):
 def test_both_stores_give_the_same_passages_for_every_dev_question(assistant, milvus_assistant):
     if not DEV.exists():
         pytest.skip("the shared development set is not beside this checkout")
-    questions = [json.loads(line)["question"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [json.loads(line)["question"]
+                 for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
     for question in questions:
         a, b = assistant.ask(question, 5), milvus_assistant.ask(question, 5)
         assert a.abstained == b.abstained, question
-        assert [p.hit.chunk.chunk_id for p in a.passages] == [p.hit.chunk.chunk_id for p in b.passages], question
+        assert ([p.hit.chunk.chunk_id for p in a.passages]
+                == [p.hit.chunk.chunk_id for p in b.passages]), question
         assert [round(p.hit.score, 5) for p in a.passages] == [round(p.hit.score, 5) for p in b.passages]
         assert a.text == b.text
 
 
-@pytest.mark.parametrize("filters", [Filters(year=2022), Filters(year=2021, quarter=1), Filters(doc_type="Kết luận"),
-                                     Filters(doc="004_d7018a7c681a6f88.txt"), Filters(quarter=2)])
+@pytest.mark.parametrize("filters", [Filters(year=2022), Filters(year=2021, quarter=1),
+                                     Filters(doc_type="Kết luận"), Filters(doc="004_d7018a7c681a6f88.txt"),
+                                     Filters(quarter=2)])
 def test_filtered_questions_agree_and_respect_the_filter(assistant, milvus_assistant, filters):
     for question in ["chỉ tiêu giao quân", "kết quả phát triển kinh tế", "xây dựng Đảng"]:
         a, b = assistant.ask(question, 5, filters), milvus_assistant.ask(question, 5, filters)
@@ -105,7 +108,8 @@ def test_the_cli_switches_store_with_one_setting_and_embeds_nothing(seeds_home, 
     out = _cli("ask", "chỉ tiêu giao quân năm 2022", "--json", home=home, store="milvus")
     assert out.returncode == 0, out.stderr
     want = milvus_assistant.ask("chỉ tiêu giao quân năm 2022", 5)
-    assert [p["chunk_id"] for p in json.loads(out.stdout)["passages"]] == [p.hit.chunk.chunk_id for p in want.passages]
+    assert [p["chunk_id"] for p in json.loads(out.stdout)["passages"]] == [
+        p.hit.chunk.chunk_id for p in want.passages]
     wrong = _cli("ask", "chỉ tiêu giao quân năm 2022", home=home, store="faiss")
     assert wrong.returncode == 4 and "vanban index" in wrong.stderr and "Traceback" not in wrong.stderr
 

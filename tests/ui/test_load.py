@@ -28,7 +28,8 @@ def test_questions_never_fail_while_an_upload_indexes(seeds_home, seeds_dir, tmp
             await client.connect()
             result = await during_upload(client, 5, document, load_questions(), settle=2.0)
             after = await client._call(client.ask_endpoint,
-                                       ["nuôi chim yến ở đảo Bạch Long Vĩ", *client.ask_endpoint.defaults[1:]])
+                                       ["nuôi chim yến ở đảo Bạch Long Vĩ",
+                                        *client.ask_endpoint.defaults[1:]])
             return result, after["output"]["data"][0]
 
     try:

@@ -114,7 +114,8 @@ def ask_tab(assistant: Assistant, export_dir: Path) -> AskTab:
 
     inputs = [question, year, quarter, doc_type, doc, top_k]
     outputs = [answer, record, markdown, export_row, download, source_col, source]
-    wire_query(question, ask_button, zip(chips, assistant.profile.ask_examples), run, inputs, outputs, "ask", answer)
+    wire_query(question, ask_button, zip(chips, assistant.profile.ask_examples), run, inputs, outputs, "ask",
+               answer)
 
     wire_source(assistant, answer, record, source_col, close, source)
     copy_button.click(None, [markdown], None, js=COPY_JS)

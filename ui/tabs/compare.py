@@ -95,6 +95,7 @@ def compare_tab(assistant: Assistant, export_dir: Path) -> CompareTab:
 
     inputs = [topic, by, year, quarter, doc_type, doc]
     outputs = [result, record, export_row, download, source_col, source]
-    wire_query(topic, compare_button, zip(chips, assistant.profile.compare_examples), run, inputs, outputs, "compare", result)
+    wire_query(topic, compare_button, zip(chips, assistant.profile.compare_examples), run, inputs, outputs,
+               "compare", result)
     wire_source(assistant, result, record, source_col, close, source)
     return CompareTab(topic, year, doc_type, doc, result)

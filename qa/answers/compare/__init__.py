@@ -3,9 +3,10 @@ order, the figures they state side by side, and "không đề cập" where a per
 
 Three small pure pieces do the Vietnamese work and are tested on the seeds' real lines: `comparison_topic`
 (topic.py: the question without its comparison and period words), `passage_placement` (placement.py: the
-period a passage is about, from its section path and its document's metadata) and `find_facts` (qa/answers/figures.py:
-figures, targets and deadlines in a sentence). `compare` puts them together over the Retriever's scores,
-with what its generation's `ComparisonContext` (context.py) keeps; model.py holds the result.
+period a passage is about, from its section path and its document's metadata) and `find_facts`
+(qa/answers/figures.py: figures, targets and deadlines in a sentence). `compare` puts them together over
+the Retriever's scores, with what its generation's `ComparisonContext` (context.py) keeps; model.py holds
+the result.
 """
 from __future__ import annotations
 

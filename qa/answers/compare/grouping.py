@@ -94,8 +94,8 @@ def make_groups(named: tuple[Period, ...], by: By | None, cands: list[Candidate]
                 "plan" if set(periods) <= set(meta.plans) else "")
         end = max(p.months[1] for p in periods)
         return group(("span", doc, periods), lambda: Group(
-            "span", _span_label(periods, meta, kind), span=(min(periods), max(periods, key=lambda p: p.months)), doc=doc,
-            order=(end + 1, 0, 1)))
+            "span", _span_label(periods, meta, kind),
+            span=(min(periods), max(periods, key=lambda p: p.months)), doc=doc, order=(end + 1, 0, 1)))
 
     def document_group(doc: str) -> Group:
         meta = docs[doc].metadata

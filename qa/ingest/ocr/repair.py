@@ -224,7 +224,8 @@ class Rule:
     keeps: str
 
 
-def _sub(pattern: re.Pattern[str], repl: str | Callable[[re.Match], str | None]) -> Callable[[Mapped], Mapped]:
+def _sub(pattern: re.Pattern[str],
+         repl: str | Callable[[re.Match], str | None]) -> Callable[[Mapped], Mapped]:
     return lambda m: m.sub(pattern, repl)
 
 
@@ -241,16 +242,17 @@ RULES: tuple[Rule, ...] = (
          ("kỷ cưong, chất lưọng", "kỷ cương, chất lượng"), "kỷ cương, chất lượng, người"),
     Rule("m for n in -ng", Scope.ANY, _sub(_MG_RE, _fix_mg), _TESSERACT_VIE,
          ("thưomg xuyên", "thương xuyên"), "tỉnh Quảng Ninh, liều 5mg/l"),
-    Rule("two tone marks", Scope.ANY, _sub(_TWO_TONES_RE, lambda x: _fix_two_tones(x.group(0))), _TESSERACT_VIE,
-         ("hộí nghị", "hội nghị"), "hội nghị tổng kết"),
+    Rule("two tone marks", Scope.ANY, _sub(_TWO_TONES_RE, lambda x: _fix_two_tones(x.group(0))),
+         _TESSERACT_VIE, ("hộí nghị", "hội nghị"), "hội nghị tổng kết"),
     Rule("syllable split by a space", Scope.OCR, _sub(_SPLIT_RE, _fix_split), _TESSERACT_VIE,
          ("v ề việc", "về việc"), "điểm d ở trên; mục a ở dưới"),
     Rule("1 or l in a roman numeral", Scope.OCR, _sub(_ROMAN_DIGIT_RE, _fix_roman_digit), _TESSERACT_VIE,
          ("khóa XV1", "khóa XVI"), "khóa XVI, mã X1, tờ l"),
     Rule("B for Đ in a document code", Scope.OCR, _sub(_CODE_QB_RE, "QĐ"), _TESSERACT_ENG,
          ("số 218-QB/TW", "số 218-QĐ/TW"), "QB là ký hiệu; số 218-QĐ/TW"),
-    Rule("digits and symbols for letters", Scope.ACCENTED, lambda m: repair_tokens(m, stripped=False), _TESSERACT_VIE,
-         ("kinh tế - x4 hội, thành ph6", "kinh tế - xã hội, thành phố"), "Covid-19, A4, QH15, 13,22% và 5G"),
+    Rule("digits and symbols for letters", Scope.ACCENTED, lambda m: repair_tokens(m, stripped=False),
+         _TESSERACT_VIE, ("kinh tế - x4 hội, thành ph6", "kinh tế - xã hội, thành phố"),
+         "Covid-19, A4, QH15, 13,22% và 5G"),
     Rule("letters of a text without accents", Scope.STRIPPED, lambda m: repair_tokens(repair_tokens(
          m, stripped=True), stripped=True), _TESSERACT_ENG,
          ("Nhin din thanh ph6", "Nhan dan thanh pho"), "nhan dan thanh pho"),
