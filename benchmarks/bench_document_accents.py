@@ -3,7 +3,7 @@ accents, with and without the restored reading in the dense index, and the cost 
 
 Three indexes of the five seeds with the real default model: the seeds as they are; seed 001 replaced by its
 accent-free copy (`fold`) and restored at index time (the default); the same copy embedded as read.
-Questions: the twelve written for `tests/test_document_accents.py` (with accents, and typed without),
+Questions: the twelve written for `tests/accents/test_document_accents.py` (with accents, and typed without),
 judged on the raw spans like `vanban eval`. Speed: restoring the OCR file 004 at index time.
 
 Usage: `.venv/bin/python benchmarks/bench_document_accents.py`
@@ -20,8 +20,6 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.accents.test_document_accents import build_beside, stripped_corpus, stripped_items  # noqa: E402
-
 from qa.accents.model import load_or_build, tokenize  # noqa: E402
 from qa.accents.restorer import AccentRestorer, cache_dir, restore_chunks  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
@@ -30,6 +28,7 @@ from qa.evaluation import GoldItem  # noqa: E402
 from qa.ingest.chunking import chunk_document  # noqa: E402
 from qa.ingest.documents import load_documents  # noqa: E402
 from qa.text.vietnamese import fold  # noqa: E402
+from tests.accents.test_document_accents import build_beside, stripped_corpus, stripped_items  # noqa: E402
 from tests.scoring import retrieval_scores  # noqa: E402
 
 
