@@ -16,6 +16,7 @@ from qa.index.loaded import Index
 from qa.ingest.chunking import Chunk
 from qa.metadata.document import DocumentMetadata
 from qa.metadata.periods import Period, parse_periods
+from qa.search.intent import Asks
 from qa.search.query import Query, conference_number
 from qa.search.references import in_article, resolve
 from qa.text.vietnamese import fold
@@ -151,6 +152,20 @@ class Retriever:
         for i, c in enumerate(index.chunks):
             self._by_doc.setdefault(c.doc_id, []).append(i)
 
+    def _signature_chunks(self, positions: list[int]) -> dict[int, float]:
+        """For "ai ký ...?": the chunk that prints the signer of each document among `positions`, which a
+        question about who signed should cite (it is rarely the chunk whose words match the question)."""
+        out: dict[int, float] = {}
+        for doc in dict.fromkeys(self.index.chunks[i].doc_id for i in positions):
+            signer = self.index.documents[doc].metadata.signer
+            if not signer:
+                continue
+            for i in reversed(self._by_doc.get(doc, [])):
+                if signer in self.index.chunks[i].text:
+                    out[i] = self.config.reference_boost + self.config.article_boost
+                    break
+        return out
+
     def _referenced(self, query: Query, allowed: np.ndarray) -> dict[int, float]:
         """Bonus by chunk position for the documents and articles the question names; their chunks join
         the candidates even when neither retriever ranked them (a named article of a long law)."""
@@ -215,6 +230,10 @@ class Retriever:
         found = self.index.dense_search(qvec, n, filters.where() if filters else None)  # filter pushed down
         dense_top = [self.index.position[cid] for cid, _ in found]
         referenced = self._referenced(query, allowed) if query.references else {}
+        if query.asks is Asks.SIGNER:
+            signed = self._signature_chunks([*referenced, *dense_top[:3], *lex_top[:3].tolist()])
+            for i, bonus in signed.items():
+                referenced[i] = max(referenced.get(i, 0.0), bonus)
         cand = np.array(list(dict.fromkeys([*dense_top, *lex_top.tolist(), *referenced])), dtype=np.int64)
         scores = self._scored(qvec, lexical_all, cand)
         dense, lexical, fused = scores.dense, scores.lexical, scores.fused
