@@ -152,18 +152,18 @@ class Retriever:
         for i, c in enumerate(index.chunks):
             self._by_doc.setdefault(c.doc_id, []).append(i)
 
-    def _signature_chunks(self, positions: list[int]) -> dict[int, float]:
-        """For "ai ký ...?": the chunk that prints the signer of each document among `positions`, which a
-        question about who signed should cite (it is rarely the chunk whose words match the question)."""
-        out: dict[int, float] = {}
+    def _signature_chunks(self, positions: list[int]) -> set[int]:
+        """For "ai ký ...?": the chunk of each document among `positions` that prints its signer, which the
+        answer should cite though its words rarely match the question. (A header chunk first for "số hiệu",
+        "ngày ban hành" was tried and dropped: most such questions name another document, cited in a text.)"""
+        out: set[int] = set()
         for doc in dict.fromkeys(self.index.chunks[i].doc_id for i in positions):
             signer = self.index.documents[doc].metadata.signer
-            if not signer:
-                continue
-            for i in reversed(self._by_doc.get(doc, [])):
-                if signer in self.index.chunks[i].text:
-                    out[i] = self.config.reference_boost + self.config.article_boost
-                    break
+            chunks = self._by_doc.get(doc, [])
+            found = next((i for i in reversed(chunks) if signer and signer in self.index.chunks[i].text),
+                         None)
+            if found is not None:
+                out.add(found)
         return out
 
     def _referenced(self, query: Query, allowed: np.ndarray) -> dict[int, float]:
@@ -230,11 +230,10 @@ class Retriever:
         found = self.index.dense_search(qvec, n, filters.where() if filters else None)  # filter pushed down
         dense_top = [self.index.position[cid] for cid, _ in found]
         referenced = self._referenced(query, allowed) if query.references else {}
-        if query.asks is Asks.SIGNER:
-            signed = self._signature_chunks([*referenced, *dense_top[:3], *lex_top[:3].tolist()])
-            for i, bonus in signed.items():
-                referenced[i] = max(referenced.get(i, 0.0), bonus)
-        cand = np.array(list(dict.fromkeys([*dense_top, *lex_top.tolist(), *referenced])), dtype=np.int64)
+        signed = self._signature_chunks([*referenced, *dense_top[:3], *lex_top[:3].tolist()]) \
+            if query.asks is Asks.SIGNER else set()
+        cand = np.array(list(dict.fromkeys([*dense_top, *lex_top.tolist(), *referenced, *signed])),
+                        dtype=np.int64)
         scores = self._scored(qvec, lexical_all, cand)
         dense, lexical, fused = scores.dense, scores.lexical, scores.fused
         hits = []
@@ -253,6 +252,14 @@ class Retriever:
                 bonus += self.config.conference_boost
             hits.append(Hit(c, float(fused[j] + bonus), float(dense[j]), float(lexical[j]), pm, meta))
         hits.sort(key=lambda h: -h.score)
+        if signed and hits:  # "ai ký ...?": the best document's signature first, cited as [1]
+            doc = hits[0].chunk.doc_id
+            first = next((h for h in hits if h.chunk.doc_id == doc and self.index.position[h.chunk.chunk_id]
+                          in signed), None)
+            if first is not None:
+                hits.remove(first)
+                hits.insert(0, Hit(first.chunk, hits[0].score, first.dense, first.lexical, first.period_match,
+                                   first.meta))
         if query.comparison:
             hits = self._interleave_periods(query, hits)
         return self._diverse(hits, k)
