@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qa.answers.items import items
 from qa.index.lexical import tokenize
-from qa.metadata.periods import parse_periods
+from qa.metadata.periods import parse_periods, section_kind
 from qa.search.intent import Asks
 from qa.search.query import Query, conference_number
 from qa.search.references import resolve
@@ -105,7 +105,11 @@ class _Unit:
 
 
 def _in_period(query: Query, p: Passage) -> bool:
-    """A passage about the period the question names: by its place (section, document) or its own words."""
+    """A passage about the period the question names: by its place (section, document) or its own words;
+    not a section that reviews the period when the question asks for its target, nor the other way round."""
+    kind = section_kind(p.hit.chunk.section)
+    if query.stance and kind and kind != query.stance:
+        return False
     if p.hit.period_match >= 1.0:
         return True
     text = p.hit.chunk.full_text
@@ -287,6 +291,33 @@ def _metadata_answer(query: Query, passages: list[Passage]) -> Answer | None:
     return Answer(query.text, False, f"{direct} — {said}. [{cited.n}]", passages, "", query, direct=direct)
 
 
+def _per_period(query: Query, passages: list[Passage], df: Callable[[str], int],
+                n_passages: int) -> Answer | None:
+    """A comparison of named periods ("năm 2023 và năm 2024"): each period's best sentence, its figure first,
+    in time order ("năm 2023: 7,5 - 8% — ... [2]; năm 2024: 7 - 7,5% — ... [1]"); None when fewer than two
+    periods have a passage of their own."""
+    parts, readings = [], []
+    for period in sorted(set(query.periods)):
+        # a comparison looks for the figures first ("so sánh chỉ tiêu tăng trưởng năm 2023 và 2024")
+        alone = replace(query, periods=(period,), comparison=False,
+                        asks=Asks.QUANTITY if query.asks is Asks.OTHER else query.asks)
+        own = [p for p in passages if _in_period(alone, p)]
+        if not own:
+            continue
+        units_, _ = best_units(alone, own, df, n_passages)
+        if not units_:
+            continue
+        u = units_[0]
+        n = own[u.rank].n
+        lead = f"{u.direct} — " if u.direct else ""
+        parts.append(f"{period.label}: {lead}{u.text} [{n}]")
+        readings.append(f"{period.label}: {lead}{u.reading or u.text} [{n}]" if u.reading else "")
+    if len(parts) < 2:
+        return None
+    restored = "; ".join(r or p for r, p in zip(readings, parts)) if any(readings) else ""
+    return Answer(query.text, False, "; ".join(parts), passages, "", query, restored)
+
+
 def _capitalised(printed: str) -> str:
     """"BAN THƯỜNG VỤ" -> "Ban Thường vụ": a body printed in capitals, as a sentence names it."""
     words = printed.split()
@@ -301,6 +332,9 @@ def compose(query: Query, hits: list[Hit], reason: str | None, df: Callable[[str
         return Answer(query.text, True, f"Không tìm thấy câu trả lời trong các văn bản. {reason}",
                       passages, reason, query)
     if query.asks.from_metadata and (answer := _metadata_answer(query, passages)):
+        return answer
+    if query.comparison and len(query.periods) >= 2 \
+            and (answer := _per_period(query, passages, df, n_passages)):
         return answer
     chosen, item_coverage = best_units(query, passages, df, n_passages)
     if query.asks.wants_item and passages and item_coverage < MIN_ITEM_COVERAGE:

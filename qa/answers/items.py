@@ -19,12 +19,17 @@ class Item(NamedTuple):
 
 
 _NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-# A bare count and the word it counts ("họp 21 kỳ", "03 trụ cột"), when no figure with a unit was found.
+# A bare count and the word it counts ("họp 21 kỳ", "03 trụ cột"), beside the figures with a unit.
 _COUNT = re.compile(rf"(?<![\w/.,\-])({_NUMBER})(?:\s*[-–]\s*(?:{_NUMBER}))?\s+([^\W\d_]+)")
 _YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
+# A number that names a form, an article, a time or a rank ("Mẫu số 03", "Điều 4", "lần thứ 11") counts
+# nothing.
+_NAMING_BEFORE = re.compile(r"(?:\b(?:số|mẫu|điều|khoản|điểm|phụ lục|mục|chương|thứ|năm|tháng|ngày|quý|khóa|"
+                            r"khoá|lần|giai đoạn|nhiệm kỳ)\s*)$", re.IGNORECASE)
 _DATE = re.compile(
     r"(?:(?:trước|đến|từ|vào|trong|chậm nhất|sau|hết)\s+)?"
-    r"(?:ngày\s+\d{1,2}\s*(?:[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*(?:19|20)\d\d)?|tháng\s+\d{1,2}(?:\s+năm\s+(?:19|20)\d\d)?)"
+    r"(?:ngày\s+\d{1,2}\s*(?:[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*(?:19|20)\d\d)?|tháng\s+\d{1,2}(?:\s+năm\s+(?:19|20)\d\d)?"
+    r"|hằng\s+(?:tháng|quý|năm))"
     r"|\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d"
     r"|tháng\s+\d{1,2}(?:\s*/\s*(?:19|20)\d\d|\s+năm\s+(?:19|20)\d\d)?"
     r"|quý\s+[IV]{1,3}(?:\s*/\s*(?:19|20)\d\d|\s+năm\s+(?:19|20)\d\d)?"
@@ -45,6 +50,7 @@ def items(sentence: str, kind: Asks) -> list[Item]:
         found = [Item(f.start, f.end, f.text) for f in find_facts(sentence)]
         found += [Item(m.start(), m.end(), m.group()) for m in _COUNT.finditer(sentence)
                   if not _YEAR_ALONE.fullmatch(m.group(1))
+                  and not _NAMING_BEFORE.search(sentence, 0, m.start())
                   and not any(f.start < m.end() and m.start() < f.end for f in found)]
         return sorted(found)
     if kind in (Asks.DATE, Asks.ISSUE_DATE):

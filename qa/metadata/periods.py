@@ -15,7 +15,7 @@ from qa.text.numbers import to_roman
 from qa.text.vietnamese import fold_lower
 
 __all__ = ["NAM", "PLAN_CUES", "REVIEW_CUES", "SECTION_PLAN_CUES", "SECTION_REVIEW_CUES", "YEAR", "Period",
-           "parse_periods", "reviewed_and_planned"]
+           "parse_periods", "reviewed_and_planned", "section_kind"]
 
 
 
@@ -338,3 +338,16 @@ def reviewed_and_planned(key: str, default_year: int | None) -> tuple[list[Perio
         if kind:
             (reviews if kind == "review" else plans).extend(_periods([m]))
     return reviews, plans
+
+
+def section_kind(heading: str) -> str | None:
+    """"review" for "Kết quả ...", "Tình hình ...", "Đánh giá ..."; "plan" for "Nhiệm vụ ...", "Giải pháp
+    ...", "Chỉ tiêu ...", "Phương hướng ..."; None when it says neither or its clauses disagree ("KẾT QUẢ
+    ... QUÝ I; NHIỆM VỤ, GIẢI PHÁP ... QUÝ II"). The first cue word of each clause decides it."""
+    kinds = set()
+    for clause in fold_lower(heading).split(";"):
+        cues = [(m.start(), "review") for m in SECTION_REVIEW_CUES.finditer(clause)]
+        cues += [(m.start(), "plan") for m in SECTION_PLAN_CUES.finditer(clause)]
+        if cues:
+            kinds.add(min(cues)[1])
+    return kinds.pop() if len(kinds) == 1 else None

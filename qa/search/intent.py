@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-__all__ = ["Asks", "asks"]
+__all__ = ["Asks", "asks", "stance"]
 
 
 class Asks(StrEnum):
@@ -66,3 +66,16 @@ def asks(folded: str) -> Asks:
         if pattern.search(folded):
             return kind
     return Asks.OTHER
+
+
+# A figure set as a target ("chỉ tiêu", "mục tiêu", "phấn đấu") or one achieved ("kết quả", "thực tế", "đạt
+# được"): a question about the 2023 target is not answered by the 2023 result, nor the other way round.
+# "Kế hoạch" and "dự toán" are left out: a result is measured against them ("bằng 58% dự toán").
+_PLANNED = re.compile(r"\b(?:chi tieu|muc tieu|phan dau|dat ra|de ra|du kien)\b")
+_ACHIEVED = re.compile(r"\b(?:ket qua|thuc te|dat duoc|da dat|uoc dat|thuc hien duoc|ket thuc)\b")
+
+
+def stance(folded: str) -> str:
+    """"plan" when the question asks for a target, "review" for a result, "" when it says neither or both."""
+    planned, achieved = bool(_PLANNED.search(folded)), bool(_ACHIEVED.search(folded))
+    return "plan" if planned and not achieved else "review" if achieved and not planned else ""

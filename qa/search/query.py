@@ -12,7 +12,7 @@ from qa.errors import VanbanError
 from qa.ingest.normalize import normalize_fragment
 from qa.metadata.periods import Period, parse_periods
 from qa.metadata.types import TYPES
-from qa.search.intent import Asks, asks
+from qa.search.intent import Asks, asks, stance
 from qa.search.references import Reference, find_references
 from qa.text.vietnamese import fold
 
@@ -55,6 +55,8 @@ class Query:
     comparison: bool = False
     asks: Asks = Asks.OTHER
     """The kind of answer the question asks for (qa.search.intent)."""
+    stance: str = ""
+    """"plan" when it asks for a target, "review" for a result, "" otherwise (qa.search.intent.stance)."""
     references: tuple[Reference, ...] = ()
     """Documents and articles the question names ("Kết luận số 244-KL/TU", "Điều 6 của Luật ...")."""
     anchors: tuple[str, ...] = field(default=())
@@ -121,5 +123,5 @@ def understand(question: str, restorer: QuestionRestorer | None = None) -> Query
     level = tiers.pop() if len(tiers) == 1 else ""
     return Query(text=text, folded=folded, periods=tuple(parse_periods(text)), doc_types=types, level=level,
                  conference=conference_number(folded), comparison=bool(_COMPARE.search(folded)),
-                 asks=asks(folded), references=find_references(text), anchors=_anchors(text),
-                 restored=restorer.restore_question(text) if restorer else "")
+                 asks=asks(folded), stance=stance(folded), references=find_references(text),
+                 anchors=_anchors(text), restored=restorer.restore_question(text) if restorer else "")

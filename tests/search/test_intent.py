@@ -27,3 +27,15 @@ from qa.text.vietnamese import fold
 ])
 def test_kind_of_answer(question: str, kind: Asks) -> None:
     assert asks(fold(question).lower()) is kind
+
+
+@pytest.mark.parametrize("question,wanted", [
+    ("So sánh chỉ tiêu tăng trưởng GRDP năm 2023 và năm 2024", "plan"),
+    ("Năm 2024 phường phấn đấu thu ngân sách bao nhiêu?", "plan"),
+    ("Năm 2023 GRDP thực tế tăng bao nhiêu?", "review"),
+    ("Thu ngân sách năm 2023 đạt bao nhiêu phần trăm dự toán?", ""),  # a result measured against the plan
+    ("chỉ tiêu giao quân năm 2022 và kết quả thực hiện", ""),
+])
+def test_target_or_result(question: str, wanted: str) -> None:
+    from qa.search.intent import stance
+    assert stance(fold(question).lower()) == wanted

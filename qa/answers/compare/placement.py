@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.metadata.document import DocumentMetadata
-from qa.metadata.periods import SECTION_PLAN_CUES, SECTION_REVIEW_CUES, Period, parse_periods
+from qa.metadata.periods import Period, parse_periods, section_kind
 from qa.text.vietnamese import fold_lower
 
 logger = logging.getLogger(__name__)
@@ -32,19 +32,6 @@ class Placement:
     span: bool = False
     """True when the periods are a multi-year stretch the passage does not break down (the mid-term
     report's review of 2020 .. 6 tháng đầu năm 2023): it goes to a group of its own, not to each year."""
-
-
-def section_kind(heading: str) -> str | None:
-    """"review" for "Kết quả ...", "Tình hình ...", "Đánh giá ..."; "plan" for "Nhiệm vụ ...", "Giải pháp
-    ...", "Chỉ tiêu ...", "Phương hướng ..."; None when it says neither or its clauses disagree ("KẾT QUẢ
-    ... QUÝ I; NHIỆM VỤ, GIẢI PHÁP ... QUÝ II"). The first cue word of each clause decides it."""
-    kinds = set()
-    for clause in fold_lower(heading).split(";"):
-        cues = [(m.start(), "review") for m in SECTION_REVIEW_CUES.finditer(clause)]
-        cues += [(m.start(), "plan") for m in SECTION_PLAN_CUES.finditer(clause)]
-        if cues:
-            kinds.add(min(cues)[1])
-    return kinds.pop() if len(kinds) == 1 else None
 
 
 def without_horizons(text: str) -> str:
