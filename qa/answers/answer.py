@@ -134,6 +134,7 @@ _QUESTION_TOKENS = frozenset(tokenize(fold(
 _HEADER_LINE = re.compile(r"^[^\d,.;:]{2,40},\s*ngày\s+\d{1,2}\s+tháng"
                           r"\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.IGNORECASE)
 
+_NOTE_MARK = re.compile(r"^\[(\d{1,3})\]\s*")
 _NUMBER_LINE = re.compile(r"^Số\s*:?\s*\d[^\s]*$")
 _RANK_WEIGHT = (1.0, 0.55, 0.35)
 """What a sentence of the first, second and third passage is worth: [1] answers unless it plainly does not."""
@@ -186,6 +187,9 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
             sent = text[a:b].strip(" -+•\n")
             reading = (chunk.restored[a:b].strip(" -+•\n")
                        if chunk.restored and b <= len(chunk.restored) else "")
+            # a footnote's own marker ("[10] Trong 02 năm ...") is no citation: it is named as a note
+            sent = _NOTE_MARK.sub(r"(chú thích \1) ", sent)
+            reading = _NOTE_MARK.sub(r"(chú thích \1) ", reading)
             if len(sent) < 12 or _HEADER_LINE.match(sent) or _NUMBER_LINE.match(sent) or (
                     heading_level(sent) is not None and (len(sent) < 50 or not sent.endswith((".", ";")))):
                 # a heading names a part; a numbered full sentence ("1. Khu vực đồng bằng: ...") is body
