@@ -135,7 +135,7 @@ _HEADER_LINE = re.compile(r"^[^\d,.;:]{2,40},\s*ngày\s+\d{1,2}\s+tháng"
                           r"\s+\d{1,2}\s+năm\s+\d{4}\s*$", re.IGNORECASE)
 
 _NOTE_MARK = re.compile(r"^\[(\d{1,3})\]\s*")
-_NUMBER_LINE = re.compile(r"^Số\s*:?\s*\d[^\s]*$")
+_NUMBER_LINE = re.compile(r"^(?:Số|So|S[0-9])\s*:?\s*\d[^\s]*$")
 _RANK_WEIGHT = (1.0, 0.55, 0.35)
 """What a sentence of the first, second and third passage is worth: [1] answers unless it plainly does not."""
 
@@ -214,8 +214,11 @@ def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
             covers_subject = coverage >= SUBJECT_SHARE
             direct = direct_reading = ""
             if found and covers_subject:
+                # the item the question's own words surround, its own words counted twice ("bao nhiêu xã":
+                # "08 xã", not a deadline beside it); the first one when that ties
                 best = max(found, key=lambda it: (
-                    len(q_tokens & set(tokenize(fold(sent[max(0, it.start - 60):it.start]).lower()))),
+                    len(q_tokens & set(tokenize(fold(sent[max(0, it.start - 60):it.end]).lower())))
+                    + len(q_tokens & set(tokenize(fold(it.text).lower()))),
                     -it.start))
                 direct = best.text
                 if reading:

@@ -22,6 +22,8 @@ _NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 # A bare count and the word it counts ("họp 21 kỳ", "03 trụ cột"), beside the figures with a unit.
 _COUNT = re.compile(rf"(?<![\w/.,\-])({_NUMBER})(?:\s*[-–]\s*(?:{_NUMBER}))?\s+([^\W\d_]+)")
 _YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
+_DEADLINE = re.compile(r"\d\s*/\s*\d")
+"""A figure written as a day and month ("trước ngày 30/9/2021") is a date, not a quantity."""
 # A number that names a form, an article, a time or a rank ("Mẫu số 03", "Điều 4", "lần thứ 11") counts
 # nothing.
 _NAMING_BEFORE = re.compile(r"(?:\b(?:số|mẫu|điều|khoản|điểm|phụ lục|mục|chương|thứ|năm|tháng|ngày|quý|khóa|"
@@ -47,7 +49,7 @@ _PLACE = re.compile(r"\b(?:tại|ở|trên địa bàn)\s+((?:(?:các|những)\s
 def items(sentence: str, kind: Asks) -> list[Item]:
     """The items of `kind` in a sentence, in order; [] when it states none."""
     if kind in (Asks.QUANTITY, Asks.DIRECTION):
-        found = [Item(f.start, f.end, f.text) for f in find_facts(sentence)]
+        found = [Item(f.start, f.end, f.text) for f in find_facts(sentence) if not _DEADLINE.search(f.text)]
         found += [Item(m.start(), m.end(), m.group()) for m in _COUNT.finditer(sentence)
                   if not _YEAR_ALONE.fullmatch(m.group(1))
                   and not _NAMING_BEFORE.search(sentence, 0, m.start())
