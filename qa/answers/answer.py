@@ -344,8 +344,9 @@ def compose(query: Query, hits: list[Hit], reason: str | None, df: Callable[[str
             and (answer := _per_period(query, passages, df, n_passages)):
         return answer
     chosen, item_coverage = best_units(query, passages, df, n_passages)
-    if query.asks.wants_item and passages and item_coverage < MIN_ITEM_COVERAGE:
-        reason = _NOT_STATED[query.asks]
+    kind = _AS_CONTENT.get(query.asks, query.asks)
+    if kind.wants_item and passages and item_coverage < MIN_ITEM_COVERAGE:
+        reason = _NOT_STATED[kind]
         return Answer(query.text, True, f"Không tìm thấy câu trả lời trong các văn bản. {reason}",
                       passages, reason, query)
     if not chosen and passages:
