@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from qa.answers.figures import find_facts
 from qa.search.intent import Asks
+from qa.text.names import PERSON_NAME
 
 __all__ = ["Item", "items"]
 
@@ -37,11 +38,6 @@ _DATE = re.compile(
     r"|quý\s+[IV]{1,3}(?:\s*/\s*(?:19|20)\d\d|\s+năm\s+(?:19|20)\d\d)?"
     r"|năm\s+(?:19|20)\d\d)",
     re.IGNORECASE)
-# Vietnamese family names (the common ones): a capitalised run that starts with one is a person's name.
-_SURNAMES = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh "
-             "Trương Lâm Phùng Mai Tô Hà Tạ Lương Đinh Cao Chu Lưu Quách Kiều Thái Văn Triệu Tăng Lại Mạc La "
-             "Khúc Nông Thân Ninh Từ Châu Giang Tôn Hứa Vi Lục Đồng Nghiêm Quan").split()
-_NAME = re.compile(r"\b(?:" + "|".join(_SURNAMES) + r")(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,3}\b")
 _PLACE = re.compile(r"\b(?:tại|ở|trên địa bàn)\s+((?:(?:các|những)\s+)?(?:[a-zà-ỹđ]+\s+)?"
                     r"[A-ZĐÀ-Ỹ][\wà-ỹđ]*(?:[\s,]+(?:và\s+)?[A-ZĐÀ-Ỹ][\wà-ỹđ]*){0,6})")
 
@@ -58,7 +54,7 @@ def items(sentence: str, kind: Asks) -> list[Item]:
     if kind in (Asks.DATE, Asks.ISSUE_DATE):
         return [Item(m.start(), m.end(), m.group()) for m in _DATE.finditer(sentence)]
     if kind in (Asks.PERSON, Asks.SIGNER):
-        return [Item(m.start(), m.end(), m.group()) for m in _NAME.finditer(sentence)]
+        return [Item(m.start(), m.end(), m.group()) for m in PERSON_NAME.finditer(sentence)]
     if kind is Asks.PLACE:
         return [Item(m.start(1), m.end(1), m.group(1).rstrip(" ,")) for m in _PLACE.finditer(sentence)]
     return []

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from qa.metadata.issuer import Issuer, parse_body
+from qa.text.names import is_person_name
 from qa.text.vietnamese import fold_lower
 
 __all__ = ["Header", "Signature", "cells", "read_header", "read_signature"]
@@ -166,6 +167,12 @@ def read_signature(lines: list[str]) -> Signature:
             best = Signature(authority, on_behalf, position, signer, recipients)
         if signer:
             break
+    if best is None or not best.signer:
+        # a scan that lost the authority and position lines still ends with the signer's name
+        last = next((line for line in reversed(lines) if line.strip()), "")
+        if is_person_name(last):
+            return Signature(best.authority if best else "", best.on_behalf_of if best else "",
+                             best.position if best else "", _name(last), recipients)
     return best or Signature(recipients=recipients)
 
 
