@@ -95,7 +95,7 @@ def validate_question(question: str | None) -> str:
         raise VanbanError("Câu hỏi trống. Hãy nhập câu hỏi.", "The question is empty.")
     if len(q) > MAX_QUESTION_CHARS:
         raise VanbanError(
-            f"Câu hỏi quá dài ({len(q):,} ký tự; tối đa {MAX_QUESTION_CHARS:,}). Hãy hỏi ngắn gọn hơn.",
+            f"Câu hỏi quá dài ({_vn(len(q))} ký tự; tối đa {_vn(MAX_QUESTION_CHARS)}). Hãy hỏi ngắn gọn hơn.",
             f"The question is too long ({len(q):,} characters; at most {MAX_QUESTION_CHARS:,}).")
     if not any(ch.isalnum() for ch in q):
         raise VanbanError("Câu hỏi chỉ có dấu câu, không có chữ.",
@@ -105,6 +105,11 @@ def validate_question(question: str | None) -> str:
         raise VanbanError("Hãy đặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu).",
                           "Please ask in Vietnamese (with or without accents).")
     return q
+
+
+def _vn(n: int) -> str:
+    """A count as Vietnamese writes it: 5.599, with a dot between thousands."""
+    return f"{n:,}".replace(",", ".")
 
 
 class QuestionRestorer(Protocol):

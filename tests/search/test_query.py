@@ -48,3 +48,9 @@ def test_bad_questions(question, message):
 @pytest.mark.parametrize("question", ["GRDP 2022", "FDI la gi", "chi tieu giao quan nam 2022", "Kiến An?"])
 def test_short_or_accentless_vietnamese_questions_are_accepted(question):
     assert validate_question(question) == question
+
+
+def test_a_long_question_is_refused_with_vietnamese_numbers():
+    with pytest.raises(VanbanError) as info:
+        validate_question("x" * 5599)
+    assert "5.599 ký tự; tối đa 1.000" in info.value.vi
