@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from qa.answers.items import items
 from qa.index.lexical import tokenize
 from qa.metadata.periods import parse_periods, section_kind
+from qa.metadata.types import TYPES
 from qa.search.intent import Asks
 from qa.search.query import Query, conference_number
 from qa.search.references import resolve
@@ -142,6 +143,10 @@ _RANK_WEIGHT = (1.0, 0.55, 0.35)
 _AS_CONTENT = {Asks.ISSUE_DATE: Asks.DATE, Asks.SIGNER: Asks.PERSON}
 """What a metadata question asks for when the document it names is not indexed: its date or its signer
 as other documents mention them ("Nghị quyết số 30-NQ/TW, ngày 23/11/2022 của Bộ Chính trị")."""
+# The type named right before "số mấy" / "số hiệu" / "ban hành ngày nào": the document whose number or date
+# is asked, which may not be the one the passages come from.
+_ASKED_TYPE = re.compile(r"\b(" + "|".join(sorted(TYPES, key=len, reverse=True))
+                         + r")\s+(?:so (?:may|hieu|bao nhieu)|co so hieu|mang so|ban hanh (?:ngay|khi) nao)\b")
 
 
 def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
@@ -276,6 +281,9 @@ def _metadata_answer(query: Query, passages: list[Passage]) -> Answer | None:
     named = [r for r in query.references if r.number or r.name]
     if named and not any(resolve(r, {doc: meta}) for r in named):
         return None  # the question names another document: what the passages say of it answers
+    asked = _ASKED_TYPE.search(query.folded)
+    if asked and TYPES[asked.group(1)] != meta.doc_type:
+        return None  # "Nghị quyết ... xét báo cáo số mấy?": the number of the report it cites
     label = " ".join(x for x in (meta.doc_type, meta.number) if x) or meta.title or doc
     kind = query.asks
     if kind is Asks.SIGNER and meta.signer:

@@ -7,6 +7,7 @@ import re
 from typing import NamedTuple
 
 from qa.answers.figures import find_facts
+from qa.metadata.types import DOCUMENT_NUMBER, TYPES
 from qa.search.intent import Asks
 from qa.text.names import PERSON_NAME
 
@@ -38,6 +39,9 @@ _DATE = re.compile(
     r"|quý\s+[IV]{1,3}(?:\s*/\s*(?:19|20)\d\d|\s+năm\s+(?:19|20)\d\d)?"
     r"|năm\s+(?:19|20)\d\d)",
     re.IGNORECASE)
+_DOC_NUMBER = re.compile(rf"(?:(?:{'|'.join(TYPES.values())})\s+)?số\s*:?\s*(?:{DOCUMENT_NUMBER})",
+                         re.IGNORECASE)
+"""A document number as a sentence cites it ("Báo cáo số 198/BC-UBND"), with its type when printed."""
 _PLACE = re.compile(r"\b(?:tại|ở|trên địa bàn)\s+((?:(?:các|những)\s+)?(?:[a-zà-ỹđ]+\s+)?"
                     r"[A-ZĐÀ-Ỹ][\wà-ỹđ]*(?:[\s,]+(?:và\s+)?[A-ZĐÀ-Ỹ][\wà-ỹđ]*){0,6})")
 
@@ -55,6 +59,8 @@ def items(sentence: str, kind: Asks) -> list[Item]:
         return [Item(m.start(), m.end(), m.group()) for m in _DATE.finditer(sentence)]
     if kind in (Asks.PERSON, Asks.SIGNER):
         return [Item(m.start(), m.end(), m.group()) for m in PERSON_NAME.finditer(sentence)]
+    if kind is Asks.NUMBER:
+        return [Item(m.start(), m.end(), m.group()) for m in _DOC_NUMBER.finditer(sentence)]
     if kind is Asks.PLACE:
         return [Item(m.start(1), m.end(1), m.group(1).rstrip(" ,")) for m in _PLACE.finditer(sentence)]
     return []

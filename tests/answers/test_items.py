@@ -24,3 +24,8 @@ def test_dates_people_and_places() -> None:
     assert items("Thành ủy chỉ đạo các cấp", Asks.PERSON) == []
     assert [i.text for i in items("hình thành trung tâm logistics tại Hạ Long và Móng Cái.", Asks.PLACE)] == [
         "Hạ Long và Móng Cái"]
+
+
+def test_document_numbers_as_cited() -> None:
+    found = items("Xét Báo cáo số 198/BC-UBND ngày 25/11/2023 của Ủy ban nhân dân tỉnh", Asks.NUMBER)
+    assert [i.text for i in found] == ["Báo cáo số 198/BC-UBND"]
