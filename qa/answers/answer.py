@@ -145,8 +145,8 @@ _AS_CONTENT = {Asks.ISSUE_DATE: Asks.DATE, Asks.SIGNER: Asks.PERSON}
 as other documents mention them ("Nghị quyết số 30-NQ/TW, ngày 23/11/2022 của Bộ Chính trị")."""
 # The type named right before "số mấy" / "số hiệu" / "ban hành ngày nào": the document whose number or date
 # is asked, which may not be the one the passages come from.
-_ASKED_TYPE = re.compile(r"\b(" + "|".join(sorted(TYPES, key=len, reverse=True))
-                         + r")\s+(?:so (?:may|hieu|bao nhieu)|co so hieu|mang so|ban hanh (?:ngay|khi) nao)\b")
+_ASKED_TYPE = re.compile(r"\b(" + "|".join(sorted(TYPES, key=len, reverse=True)) + r")\s+"
+                         r"(?:so (?:may|hieu|bao nhieu)|co so hieu|mang so|ban hanh (?:ngay|khi) nao)\b")
 
 
 def best_units(query: Query, passages: list[Passage], df: Callable[[str], int],
