@@ -174,6 +174,10 @@ class Retriever:
         ok = set(allowed.tolist())
         for ref in query.references:
             docs = resolve(ref, metas)
+            if not docs and ref.number:  # not indexed: the passages that cite it say what is known of it
+                for i in ok:
+                    if ref.number in self.index.chunks[i].text.replace(" ", "").lower():
+                        bonus[i] = max(bonus.get(i, 0.0), self.config.reference_boost)
             if not docs and not ref.article:
                 continue
             if ref.number or ref.name:
