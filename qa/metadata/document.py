@@ -127,7 +127,7 @@ _DATE_NUM = rf"(\d{{1,2}})\s*[/.-]\s*(\d{{1,2}})\s*[/.-]\s*({_YEAR})(?![\w/])"
 _PLACE_DATE = re.compile(rf"[a-z][a-z .'-]{{1,40}},\s*(?:{_DATE_WORDS}|ngay\s+{_DATE_NUM})")
 _LEAD_DATE = re.compile(rf"^\s*(?:{_DATE_WORDS}|ngay\s+{_DATE_NUM})\s*,")
 # The code after the slash of a Party number says the committee's tier (Hướng dẫn 36-HD/VPTW).
-_CODE_TIER = {"tw": "trung ương", "tu": "tỉnh", "hu": "huyện", "qu": "quận", "tu ": "tỉnh"}
+_CODE_TIER = {"tw": "trung ương", "tu": "tỉnh", "hu": "huyện", "qu": "quận"}
 _MEETING = re.compile(
     rf"(?:\bhop|\bhoi nghi\b[^.;]{{0,160}}?\bvao)\s+(?:\w+\s+)?(?:{_DATE_WORDS}|ngay\s+{_DATE_NUM})")
 _NUMWORD = r"(?:nhat|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi)"
